@@ -1,0 +1,3 @@
+from advisor_cli.cli import main
+
+main()

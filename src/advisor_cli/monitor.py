@@ -1,0 +1,137 @@
+"""fetch → parse → store for one source; what every command that needs fresh data calls."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from advisor_cli import destinations, sources
+from advisor_cli.errors import AdvisorError, FeedError, FetchError, NotStored, UsageError
+from advisor_cli.http import Http
+from advisor_cli.model import BrokenItem
+from advisor_cli.paths import paths
+from advisor_cli.store import Recorded, Store, Version, utcnow
+
+# A feed with fewer items than this share of the last good one is a broken answer.
+MIN_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class Refresh:
+    source: str
+    not_modified: bool
+    broken: tuple[BrokenItem, ...] = ()
+    recorded: Recorded | None = None
+
+
+def now() -> datetime:
+    """The current time; ADVISOR_NOW (ISO 8601) pins it for tests and replays."""
+    pinned = os.environ.get("ADVISOR_NOW")
+    if not pinned:
+        return utcnow()
+    try:
+        when = datetime.fromisoformat(pinned.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"ADVISOR_NOW is not an ISO 8601 time: {pinned!r}.") from None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def open_store() -> Store:
+    return Store(paths().database)
+
+
+def refresh(store: Store, source_name: str, http: Http | None = None) -> Refresh:
+    """Fetch the source, parse it and record it; on failure, record the failure and raise."""
+    source = sources.get(source_name)
+    url = source.feed_url(sources.base_url(source))
+    when = now()
+    info = store.fetch_info(source_name)
+    http = http or Http()
+    try:
+        response = http.get(
+            url,
+            etag=info.etag if info else None,
+            last_modified=info.last_modified if info else None,
+        )
+        if response.not_modified:
+            store.fetch_not_modified(source_name, when)
+            return Refresh(source_name, not_modified=True)
+        result = source.parse_feed(response.body)
+        last = info.item_count if info else None
+        count = len(result.items) + len(result.broken)
+        if last and count < last * MIN_SHARE:
+            raise FeedError(
+                f"The feed holds only {count} items, far fewer than the {last} of the last good "
+                "fetch; keeping the stored advisories."
+            )
+    except AdvisorError as exc:
+        store.fetch_failed(source_name, url, str(exc), when)
+        raise
+    _cache_body(source_name, response.body)
+    recorded = store.record(
+        source_name, result, when,
+        url=url, etag=response.etag, last_modified=response.last_modified,
+    )
+    return Refresh(source_name, False, result.broken, recorded)
+
+
+def _cache_body(source_name: str, body: bytes) -> None:
+    """Keep the last good answer in the cache directory, for inspection; failures do not matter."""
+    try:
+        cache = paths().cache
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = cache / f".{source_name}-feed.tmp"
+        tmp.write_bytes(body)
+        tmp.replace(cache / f"{source_name}-feed.xml")
+    except OSError:
+        pass
+
+
+def find(store: Store, source_name: str, destination: str) -> Version | None:
+    """The current version for a destination, or that of the item that covers it."""
+    version = store.current(source_name, destination)
+    if version is None:
+        for code in sources.covering(sources.get(source_name), destination):
+            if version := store.current(source_name, code):
+                break
+    return version
+
+
+def update(store: Store, source_name: str) -> list[str]:
+    """Refresh a source for display; return warnings, or raise when nothing usable is stored."""
+    from advisor_cli.render import age
+
+    try:
+        result = refresh(store, source_name)
+    except (FetchError, FeedError) as exc:
+        info = store.fetch_info(source_name)
+        if info is None or info.last_success is None:
+            raise
+        title = sources.get(source_name).TITLE
+        return [
+            f"Could not update from the {title} ({exc}); showing what was stored "
+            f"{age(info.last_success, now())} ago."
+        ]
+    warnings = []
+    if result.recorded:
+        for a in result.recorded.anomalies:
+            warnings.append(f"Ignored a broken item in the {source_name} feed: {a.title!r}: {a.reason}.")
+    return warnings
+
+
+def load(store: Store, source_name: str, codes: list[str]) -> list[Version]:
+    """The current version of each destination, in order; NotStored names what is missing."""
+    found: list[Version] = []
+    for code in codes:
+        version = find(store, source_name, code)
+        if version is None:
+            name = destinations.by_code(code).name
+            title = sources.get(source_name).TITLE
+            if store.fetch_info(source_name) is None:
+                raise NotStored(
+                    f"Nothing is stored for {name} yet; run without --offline once to fetch it."
+                )
+            raise NotStored(f"The {title} has no advisory for {name}.")
+        found.append(version)
+    return found
