@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, time, timezone
 
 from advisor_cli import destinations, sources
+from advisor_cli.diff import Change, compare
 from advisor_cli.errors import AdvisorError, FeedError, FetchError, NotStored, UsageError
 from advisor_cli.http import Http
 from advisor_cli.model import BrokenItem
 from advisor_cli.paths import paths
-from advisor_cli.store import Recorded, Store, Version, utcnow
+from advisor_cli.store import Anomaly, Recorded, Store, Version, utcnow
 
 # A feed with fewer items than this share of the last good one is a broken answer.
 MIN_SHARE = 0.5
@@ -98,8 +99,16 @@ def find(store: Store, source_name: str, destination: str) -> Version | None:
     return version
 
 
-def update(store: Store, source_name: str) -> list[str]:
-    """Refresh a source for display; return warnings, or raise when nothing usable is stored."""
+@dataclass(frozen=True)
+class Update:
+    """What refreshing a source for a command produced besides the data itself."""
+
+    warnings: tuple[str, ...] = ()
+    anomalies: tuple[Anomaly, ...] = ()
+
+
+def update(store: Store, source_name: str) -> Update:
+    """Refresh a source for display; a failure with good data stored becomes a warning."""
     from advisor_cli.render import age
 
     try:
@@ -109,15 +118,15 @@ def update(store: Store, source_name: str) -> list[str]:
         if info is None or info.last_success is None:
             raise
         title = sources.get(source_name).TITLE
-        return [
-            f"Could not update from the {title} ({exc}); showing what was stored "
-            f"{age(info.last_success, now())} ago."
-        ]
-    warnings = []
-    if result.recorded:
-        for a in result.recorded.anomalies:
-            warnings.append(f"Ignored a broken item in the {source_name} feed: {a.title!r}: {a.reason}.")
-    return warnings
+        return Update(
+            (f"Could not update from the {title} ({exc}); showing what was stored "
+             f"{age(info.last_success, now())} ago.",)
+        )
+    found = result.recorded.anomalies if result.recorded else ()
+    warnings = tuple(
+        f"Ignored an item of the {source_name} feed: {a.title!r}: {a.reason}." for a in found
+    )
+    return Update(warnings, found)
 
 
 def load(store: Store, source_name: str, codes: list[str]) -> list[Version]:
@@ -135,3 +144,80 @@ def load(store: Store, source_name: str, codes: list[str]) -> list[Version]:
             raise NotStored(f"The {title} has no advisory for {name}.")
         found.append(version)
     return found
+
+
+@dataclass(frozen=True)
+class Report:
+    """One destination's answer to "what changed?"."""
+
+    source: str
+    name: str
+    old: Version | None
+    new: Version
+    change: Change | None
+    last_checked: datetime | None
+    anomalies: tuple[Anomaly, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return self.change is not None and self.change.changed
+
+
+def _report(store: Store, source: str, name: str, old: Version | None, new: Version,
+            anomalies: tuple[Anomaly, ...] = ()) -> Report:
+    change = compare(old.advisory, new.advisory) if old and old.id != new.id else None
+    info = store.fetch_info(source)
+    checked = info.last_success if info else None
+    related = tuple(a for a in anomalies if a.destination == new.advisory.destination)
+    return Report(source, name, old, new, change, checked, related)
+
+
+def since_last(
+    store: Store, consumer: str, source: str, code: str, anomalies: tuple[Anomaly, ...] = ()
+) -> Report:
+    """Compare with what `consumer` reported last time, then remember the current version."""
+    new = load(store, source, [code])[0]
+    marked = store.mark(consumer, source, new.advisory.destination)
+    report = _report(store, source, destinations.by_code(code).name,
+                     marked[0] if marked else None, new, anomalies)
+    store.set_mark(consumer, source, new.advisory.destination, new.id, now())
+    return report
+
+
+def latest_two(store: Store, source: str, code: str) -> Report:
+    """Compare the two latest stored versions."""
+    new = load(store, source, [code])[0]
+    history = store.history(source, new.advisory.destination)
+    old = history[-2] if len(history) >= 2 else None
+    return _report(store, source, destinations.by_code(code).name, old, new)
+
+
+def between(store: Store, source: str, code: str, ref_from: str, ref_to: str | None) -> Report:
+    """Compare two stored versions named by number or by date."""
+    current = load(store, source, [code])[0]
+    destination = current.advisory.destination
+    old = resolve_ref(store, source, destination, ref_from)
+    new = resolve_ref(store, source, destination, ref_to) if ref_to else current
+    return _report(store, source, destinations.by_code(code).name, old, new)
+
+
+def resolve_ref(store: Store, source: str, destination: str, ref: str) -> Version:
+    """A version by its number as history shows it, or the one current on a date."""
+    ref = ref.strip()
+    if ref.isdigit():
+        version = store.by_seq(source, destination, int(ref))
+        if version is None:
+            count = len(store.history(source, destination))
+            raise UsageError(f"There is no version {ref}; history has versions 1 to {count}.")
+        return version
+    try:
+        day = date.fromisoformat(ref)
+    except ValueError:
+        raise UsageError(
+            f"{ref!r} is neither a version number nor a date (YYYY-MM-DD)."
+        ) from None
+    end = datetime.combine(day, time.max, tzinfo=timezone.utc).replace(microsecond=0)
+    version = store.current_on(source, destination, end)
+    if version is None:
+        raise UsageError(f"No version was stored yet on {day.isoformat()}.")
+    return version

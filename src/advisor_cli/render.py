@@ -199,3 +199,212 @@ def listing(rows: Sequence[Row]) -> None:
     for r in rows:
         out.append(f"{r.level:<6} {safe(r.name):<{width}}  {_date(r.issued):<10}  {safe(r.label)}")
     echo("\n".join(out))
+
+
+# -- diff and history -------------------------------------------------------------------------
+
+def local_time(when: datetime) -> str:
+    return when.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def report_json(report: Any) -> dict[str, Any]:
+    """A monitor.Report as the stable JSON of `diff --json`."""
+    change = report.change
+    new = report.new.advisory
+    old = report.old.advisory if report.old else None
+
+    def ref(version: Any) -> dict[str, Any] | None:
+        if version is None:
+            return None
+        return {"version": version.seq, "first_seen": version.first_seen.strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+    data: dict[str, Any] = {
+        "destination": new.name,
+        "code": new.destination,
+        "source": report.source,
+        "changed": report.changed,
+        "level": {"old": old.level if old else None, "new": new.level},
+        "direction": change.direction if change else "unchanged",
+        "issued": {"old": _iso(old.issued) if old else None, "new": _iso(new.issued)},
+        "change_note": change.change_note if change else "",
+        "regions": {"added": [], "removed": [], "changed": []},
+        "sections": {"added": [], "removed": [], "changed": [], "unchanged": 0},
+        "from": ref(report.old),
+        "to": ref(report.new),
+        "anomalies": [{"title": a.title, "reason": a.reason} for a in report.anomalies],
+    }
+    if change:
+        data["regions"] = {
+            "added": [{"name": r.name, "level": r.level} for r in change.regions_added],
+            "removed": [{"name": r.name, "level": r.level} for r in change.regions_removed],
+            "changed": [{"name": r.name, "old": r.old, "new": r.new} for r in change.regions_changed],
+        }
+        data["sections"] = {
+            "added": [s.title for s in change.sections_added],
+            "removed": [s.title for s in change.sections_removed],
+            "changed": [{"title": c.title, "diff": c.unified()} for c in change.sections_changed],
+            "unchanged": change.sections_unchanged,
+        }
+    return data
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def no_change_line(report: Any) -> str:
+    adv = report.new.advisory
+    if report.old is None:
+        return (f"{safe(adv.name)}: first check, now watching Level {adv.level} "
+                f"(issued {_date(adv.issued)}).")
+    checked = f" (last checked {local_time(report.last_checked)})" if report.last_checked else ""
+    return f"{safe(adv.name)}: no change since {_date(adv.issued)}{checked}"
+
+
+def change_plain(change: Any) -> str:
+    """A change as plain text: what pipes, NO_COLOR and email get."""
+    old, new = change.old, change.new
+    lines = [f"{safe(new.name)} — {_level_move(change)}"]
+    if change.issued_moved:
+        lines.append(f"Issued: {_date(old.issued)} → {_date(new.issued)}")
+    if change.change_note:
+        lines.append(f"Change note: {safe(change.change_note)}")
+    if change.regions_added or change.regions_removed or change.regions_changed:
+        lines.append("Regions:")
+        lines += [f"  + Level {r.level}: {safe(r.name)}" for r in change.regions_added]
+        lines += [f"  - Level {r.level}: {safe(r.name)}" for r in change.regions_removed]
+        lines += [f"  ~ {safe(r.name)}: Level {r.old} → {r.new}" for r in change.regions_changed]
+    for s in change.sections_added:
+        lines.append(f"Section added: {safe(s.title)}")
+        lines += [f"  + {line}" for line in safe(s.text).splitlines() if line]
+    for s in change.sections_removed:
+        lines.append(f"Section removed: {safe(s.title)}")
+    for c in change.sections_changed:
+        lines.append(f"Section changed: {safe(c.title)}")
+        lines += [f"  {line}" for line in safe(c.unified()).splitlines()]
+    if change.sections_unchanged:
+        n = change.sections_unchanged
+        lines.append(f"{n} section{'s' if n != 1 else ''} unchanged")
+    return "\n".join(lines)
+
+
+def _level_move(change: Any) -> str:
+    old, new = change.old, change.new
+    if change.level_moved:
+        return (f"Level {old.level} → {new.level} {change.direction} "
+                f"({safe(old.label)} → {safe(new.label)})")
+    return f"Level {new.level} unchanged ({safe(new.label)})"
+
+
+def _rich_change(change: Any) -> Any:
+    from rich.console import Group
+    from rich.rule import Rule
+    from rich.text import Text
+
+    old, new = change.old, change.new
+    head = Text.assemble((safe(new.name), "bold underline"), "  ")
+    if change.level_moved:
+        style = "bold red" if change.direction == "RAISED" else "bold green"
+        head.append_text(Text.assemble(badge(old.level), " → ", badge(new.level), " ",
+                                       (change.direction, style)))
+    else:
+        head.append_text(Text.assemble(badge(new.level), (" level unchanged", "dim")))
+    parts: list[Any] = [head]
+    if change.issued_moved:
+        parts.append(Text.assemble(("Issued ", "dim"), _date(old.issued), " → ", _date(new.issued)))
+    if change.change_note:
+        parts.append(Text.assemble(("Change note: ", "dim"), (safe(change.change_note), "italic")))
+    for r in change.regions_added:
+        parts.append(Text.assemble(("  + ", "green"), badge(r.level), " ", safe(r.name)))
+    for r in change.regions_removed:
+        parts.append(Text.assemble(("  - ", "red"), badge(r.level), " ", (safe(r.name), "strike")))
+    for r in change.regions_changed:
+        parts.append(Text.assemble("  ~ ", safe(r.name), " ", badge(r.old), " → ", badge(r.new)))
+    for s in change.sections_added:
+        parts += [Rule(Text(f"{safe(s.title)} (added)", style="bold green"), align="left", style="dim"),
+                  Text(safe(s.text), style="green")]
+    for s in change.sections_removed:
+        parts.append(Rule(Text(f"{safe(s.title)} (removed)", style="bold red"), align="left", style="dim"))
+    for c in change.sections_changed:
+        parts.append(Rule(Text(f"{safe(c.title)} (changed)", style="bold"), align="left", style="dim"))
+        words = Text()
+        for op, text in c.words():
+            words.append(safe(text), {"=": "", "-": "red strike", "+": "bold green"}[op])
+        parts.append(words)
+    if change.sections_unchanged:
+        n = change.sections_unchanged
+        parts.append(Text(f"{n} section{'s' if n != 1 else ''} unchanged", style="dim"))
+    return Group(*parts)
+
+
+def reports(items: Sequence[Any]) -> None:
+    """Print diff reports: changes in full, the rest as one line each."""
+    rich = use_rich()
+    console = _console() if rich else None
+    for n, report in enumerate(items):
+        for a in report.anomalies:
+            note(f"{report.new.advisory.name}: ignored a broken item ({a.reason}).")
+        if report.changed:
+            if console is not None:
+                if n:
+                    console.print()
+                console.print(_rich_change(report.change))
+            else:
+                echo(("\n" if n else "") + change_plain(report.change))
+        else:
+            echo(no_change_line(report))
+
+
+LEVEL_CHARS = {1: "▁", 2: "▃", 3: "▅", 4: "█"}
+
+
+def level_strip(timeline: Sequence[tuple[datetime, int]], until: datetime, width: int = 48) -> str:
+    """The level over time as one line of blocks, first record to `until`."""
+    if not timeline:
+        return ""
+    start = timeline[0][0]
+    span = max((until - start).total_seconds(), 1.0)
+    out = []
+    for col in range(width):
+        at = start.timestamp() + span * (col + 0.5) / width
+        level = timeline[0][1]
+        for when, lvl in timeline:
+            if when.timestamp() <= at:
+                level = lvl
+        out.append(LEVEL_CHARS.get(level, "?"))
+    return "".join(out)
+
+
+def history(name: str, versions: Sequence[Any], headlines: Sequence[str],
+            timeline: Sequence[tuple[datetime, int]], until: datetime) -> None:
+    strip = level_strip(timeline, until)
+    first = timeline[0][0] if timeline else until
+    span = f"{first.astimezone().date().isoformat()} … {until.astimezone().date().isoformat()}"
+    rows = [
+        (str(v.seq), local_time(v.first_seen), local_time(v.last_seen), v.advisory.level,
+         _date(v.advisory.issued), h)
+        for v, h in zip(versions, headlines)
+    ]
+    if use_rich():
+        from rich.table import Table
+        from rich.text import Text
+
+        console = _console()
+        console.print(Text(f"{safe(name)}: {len(versions)} version(s)", style="bold"))
+        chart = Text("Level ")
+        for ch in strip:
+            level = next(k for k, v in LEVEL_CHARS.items() if v == ch)
+            chart.append(ch, LEVEL_COLOURS[level])
+        console.print(chart, Text(f"  {span}", style="dim"))
+        table = Table(box=None, header_style="bold", pad_edge=False)
+        for col in ("#", "First seen", "Last seen", "Level", "Issued", "What changed"):
+            table.add_column(col)
+        for seq, first_seen, last_seen, level, issued, headline in rows:
+            table.add_row(seq, first_seen, last_seen, badge(level), issued, Text(safe(headline)))
+        console.print(table)
+        return
+    out = [f"{safe(name)}: {len(versions)} version(s)", f"Level {strip}  {span}", ""]
+    out.append(f"{'#':>3}  {'First seen':<16}  {'Last seen':<16}  Level  {'Issued':<10}  What changed")
+    for seq, first_seen, last_seen, level, issued, headline in rows:
+        out.append(f"{seq:>3}  {first_seen:<16}  {last_seen:<16}  {level:<5}  {issued:<10}  {safe(headline)}")
+    echo("\n".join(out))
