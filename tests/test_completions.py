@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-REGENERATE = (
-    'for sh in bash zsh fish; do _ADVISOR_COMPLETE=${sh}_source advisor > completions/advisor.$sh; done'
-)
+REGENERATE = "for sh in bash zsh fish; do _ADVISOR_COMPLETE=${sh}_source advisor > completions/advisor.$sh; done"
 
 
 def _advisor(env: dict[str, str]) -> str:
@@ -44,6 +42,10 @@ def test_destination_argument_completes_names() -> None:
 
 def test_history_argument_completes_names() -> None:
     out = _advisor(
-        {"_ADVISOR_COMPLETE": "bash_complete", "COMP_WORDS": "advisor history cote", "COMP_CWORD": "2"}
+        {
+            "_ADVISOR_COMPLETE": "bash_complete",
+            "COMP_WORDS": "advisor history cote",
+            "COMP_CWORD": "2",
+        }
     )
     assert "plain,cote-d-ivoire" in out.splitlines()
