@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-REGENERATE = "for sh in bash zsh fish; do _ADVISOR_COMPLETE=${sh}_source advisor > completions/advisor.$sh; done"
+REGENERATE = (
+    "for sh in bash zsh fish; do"
+    " _ADVISOR_COMPLETE=${sh}_source advisor > completions/advisor.$sh; done"
+)
 
 
 def _advisor(env: dict[str, str]) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sys
+from itertools import pairwise
 from typing import Any
 
 import click
@@ -48,11 +48,17 @@ def _complete_destination(ctx: click.Context, param: click.Parameter, incomplete
 
 
 destination_args = click.argument(
-    "destination_names", metavar="DESTINATION...", nargs=-1, required=True,
+    "destination_names",
+    metavar="DESTINATION...",
+    nargs=-1,
+    required=True,
     shell_complete=_complete_destination,
 )
 source_option = click.option(
-    "--source", type=click.Choice(sources.NAMES), default="us", show_default=True,
+    "--source",
+    type=click.Choice(sources.NAMES),
+    default="us",
+    show_default=True,
     help="Which government's advisories to use.",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
@@ -89,7 +95,10 @@ def _refresh(store: Any, source: str, offline: bool) -> monitor.Update:
 @json_option
 @offline_option
 def show(
-    destination_names: tuple[str, ...], source: str, section: str | None, as_json: bool,
+    destination_names: tuple[str, ...],
+    source: str,
+    section: str | None,
+    as_json: bool,
     offline: bool,
 ) -> None:
     """Show the current advisory for one or more destinations.
@@ -104,9 +113,7 @@ def show(
         _refresh(store, source, offline)
         versions = monitor.load(store, source, [d.code for d in wanted])
     title = sources.get(source).TITLE
-    shown = [
-        render.Shown(v.advisory, d.name, title, v.last_seen) for d, v in zip(wanted, versions)
-    ]
+    shown = [render.Shown(v.advisory, d.name, title, v.last_seen) for d, v in zip(wanted, versions)]
     if section is not None:
         for s in shown:
             if not render.pick_sections(s.advisory, section):
@@ -131,10 +138,14 @@ def show(
 @cli.command(name="list")
 @source_option
 @click.option("--level", type=click.IntRange(1, 4), help="Only destinations at this level.")
-@click.option("--min-level", type=click.IntRange(1, 4), help="Only destinations at this level or above.")
+@click.option(
+    "--min-level", type=click.IntRange(1, 4), help="Only destinations at this level or above."
+)
 @json_option
 @offline_option
-def list_(source: str, level: int | None, min_level: int | None, as_json: bool, offline: bool) -> None:
+def list_(
+    source: str, level: int | None, min_level: int | None, as_json: bool, offline: bool
+) -> None:
     """List every destination, highest level first.
 
     \b
@@ -156,9 +167,13 @@ def list_(source: str, level: int | None, min_level: int | None, as_json: bool, 
         render.print_json(
             [
                 {
-                    "source": a.source, "destination": a.name, "code": a.destination,
-                    "level": a.level, "label": a.label,
-                    "issued": a.issued.isoformat() if a.issued else None, "url": a.url,
+                    "source": a.source,
+                    "destination": a.name,
+                    "code": a.destination,
+                    "level": a.level,
+                    "label": a.label,
+                    "issued": a.issued.isoformat() if a.issued else None,
+                    "url": a.url,
                 }
                 for a in advisories
             ]
@@ -171,14 +186,24 @@ def list_(source: str, level: int | None, min_level: int | None, as_json: bool, 
 @destination_args
 @source_option
 @click.option("--offline", is_flag=True, help="Compare the two latest stored versions; no fetch.")
-@click.option("--from", "ref_from", metavar="REF", help="Compare from this version (number or date).")
-@click.option("--to", "ref_to", metavar="REF", help="Compare up to this version (default: current).")
+@click.option(
+    "--from", "ref_from", metavar="REF", help="Compare from this version (number or date)."
+)
+@click.option(
+    "--to", "ref_to", metavar="REF", help="Compare up to this version (default: current)."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing; only the exit code tells.")
 @json_option
 @click.pass_context
 def diff(
-    ctx: click.Context, destination_names: tuple[str, ...], source: str, offline: bool,
-    ref_from: str | None, ref_to: str | None, quiet: bool, as_json: bool,
+    ctx: click.Context,
+    destination_names: tuple[str, ...],
+    source: str,
+    offline: bool,
+    ref_from: str | None,
+    ref_to: str | None,
+    quiet: bool,
+    as_json: bool,
 ) -> None:
     """Show what changed since the last run; exit 1 when something did.
 
@@ -227,18 +252,23 @@ def history(destination_name: str, source: str, as_json: bool) -> None:
         versions = store.history(source, code)
         timeline = store.timeline(source, code)
     headlines = ["first version"] + [
-        compare(a.advisory, b.advisory).headline() for a, b in zip(versions, versions[1:])
+        compare(a.advisory, b.advisory).headline() for a, b in pairwise(versions)
     ]
     if as_json:
         render.print_json(
             {
-                "destination": current.advisory.name, "code": code, "source": source,
+                "destination": current.advisory.name,
+                "code": code,
+                "source": source,
                 "versions": [
                     {
-                        "version": v.seq, "first_seen": store_stamp(v.first_seen),
-                        "last_seen": store_stamp(v.last_seen), "level": v.advisory.level,
+                        "version": v.seq,
+                        "first_seen": store_stamp(v.first_seen),
+                        "last_seen": store_stamp(v.last_seen),
+                        "level": v.advisory.level,
                         "issued": v.advisory.issued.isoformat() if v.advisory.issued else None,
-                        "current": v.id == current.id, "changes": h,
+                        "current": v.id == current.id,
+                        "changes": h,
                     }
                     for v, h in zip(versions, headlines)
                 ],
@@ -249,8 +279,13 @@ def history(destination_name: str, source: str, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--keep", type=click.IntRange(1), default=20, show_default=True,
-              help="Versions to keep per destination (the current one is always kept).")
+@click.option(
+    "--keep",
+    type=click.IntRange(1),
+    default=20,
+    show_default=True,
+    help="Versions to keep per destination (the current one is always kept).",
+)
 def gc(keep: int) -> None:
     """Prune old versions from the database, never the current one.
 
@@ -289,4 +324,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -107,13 +107,17 @@ class Http:
                     url, r.status_code, body, r.headers.get("ETag"), r.headers.get("Last-Modified")
                 )
         except requests.exceptions.RetryError as exc:
-            raise FetchError(f"{host} kept failing after {self.retries} retries ({_reason(exc)}).")
+            raise FetchError(
+                f"{host} kept failing after {self.retries} retries ({_reason(exc)})."
+            ) from None
         except requests.exceptions.ConnectTimeout:
             raise FetchError(f"Could not connect to {host}: timed out.") from None
         except (requests.exceptions.ReadTimeout, requests.exceptions.Timeout):
             raise FetchError(f"{host} did not answer within {self.timeout:g} s.") from None
         except requests.exceptions.ChunkedEncodingError:
-            raise FetchError(f"{host} closed the connection before the whole answer arrived.") from None
+            raise FetchError(
+                f"{host} closed the connection before the whole answer arrived."
+            ) from None
         except requests.exceptions.ConnectionError as exc:
             raise FetchError(f"Could not connect to {host}: {_reason(exc)}.") from None
         except requests.exceptions.RequestException as exc:

@@ -71,8 +71,12 @@ def refresh(store: Store, source_name: str, http: Http | None = None) -> Refresh
         raise
     _cache_body(source_name, response.body)
     recorded = store.record(
-        source_name, result, when,
-        url=url, etag=response.etag, last_modified=response.last_modified,
+        source_name,
+        result,
+        when,
+        url=url,
+        etag=response.etag,
+        last_modified=response.last_modified,
     )
     return Refresh(source_name, False, result.broken, recorded)
 
@@ -119,8 +123,10 @@ def update(store: Store, source_name: str) -> Update:
             raise
         title = sources.get(source_name).TITLE
         return Update(
-            (f"Could not update from the {title} ({exc}); showing what was stored "
-             f"{age(info.last_success, now())} ago.",)
+            (
+                f"Could not update from the {title} ({exc}); showing what was stored "
+                f"{age(info.last_success, now())} ago.",
+            )
         )
     found = result.recorded.anomalies if result.recorded else ()
     warnings = tuple(
@@ -163,8 +169,14 @@ class Report:
         return self.change is not None and self.change.changed
 
 
-def _report(store: Store, source: str, name: str, old: Version | None, new: Version,
-            anomalies: tuple[Anomaly, ...] = ()) -> Report:
+def _report(
+    store: Store,
+    source: str,
+    name: str,
+    old: Version | None,
+    new: Version,
+    anomalies: tuple[Anomaly, ...] = (),
+) -> Report:
     change = compare(old.advisory, new.advisory) if old and old.id != new.id else None
     info = store.fetch_info(source)
     checked = info.last_success if info else None
@@ -178,8 +190,14 @@ def since_last(
     """Compare with what `consumer` reported last time, then remember the current version."""
     new = load(store, source, [code])[0]
     marked = store.mark(consumer, source, new.advisory.destination)
-    report = _report(store, source, destinations.by_code(code).name,
-                     marked[0] if marked else None, new, anomalies)
+    report = _report(
+        store,
+        source,
+        destinations.by_code(code).name,
+        marked[0] if marked else None,
+        new,
+        anomalies,
+    )
     store.set_mark(consumer, source, new.advisory.destination, new.id, now())
     return report
 
@@ -213,9 +231,7 @@ def resolve_ref(store: Store, source: str, destination: str, ref: str) -> Versio
     try:
         day = date.fromisoformat(ref)
     except ValueError:
-        raise UsageError(
-            f"{ref!r} is neither a version number nor a date (YYYY-MM-DD)."
-        ) from None
+        raise UsageError(f"{ref!r} is neither a version number nor a date (YYYY-MM-DD).") from None
     end = datetime.combine(day, time.max, tzinfo=timezone.utc).replace(microsecond=0)
     version = store.current_on(source, destination, end)
     if version is None:

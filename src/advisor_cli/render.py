@@ -32,7 +32,9 @@ def safe(text: str) -> str:
 
 def use_rich() -> bool:
     """Rich output only on a terminal; NO_COLOR and pipes get plain text."""
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    return (
+        sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    )
 
 
 def _console() -> Any:
@@ -122,9 +124,7 @@ def _plain_advisory(shown: Shown, section: str | None) -> str:
     if adv.change_note:
         parts.append(f"Change note: {safe(adv.change_note)}")
     if adv.regions:
-        regions = "\n".join(
-            f"- Level {r.level}: {safe(r.name)}" for r in adv.regions
-        )
+        regions = "\n".join(f"- Level {r.level}: {safe(r.name)}" for r in adv.regions)
         parts.append(f"Regions with their own level\n{regions}")
     for s in adv.sections:
         parts.append(f"{safe(s.title)}\n{'-' * len(s.title)}\n{safe(s.text)}")
@@ -156,7 +156,10 @@ def _rich_advisory(shown: Shown, section: str | None) -> Any:
         if adv.summary:
             parts += [Text(), Text(safe(adv.summary), style="bold")]
         if adv.change_note:
-            parts += [Text(), Text.assemble(("Change note: ", "dim"), (safe(adv.change_note), "italic"))]
+            parts += [
+                Text(),
+                Text.assemble(("Change note: ", "dim"), (safe(adv.change_note), "italic")),
+            ]
         if adv.regions:
             parts += [Text(), Text("Regions with their own level", style="bold")]
             for r in adv.regions:
@@ -203,6 +206,7 @@ def listing(rows: Sequence[Row]) -> None:
 
 # -- diff and history -------------------------------------------------------------------------
 
+
 def local_time(when: datetime) -> str:
     return when.astimezone().strftime("%Y-%m-%d %H:%M")
 
@@ -216,7 +220,10 @@ def report_json(report: Any) -> dict[str, Any]:
     def ref(version: Any) -> dict[str, Any] | None:
         if version is None:
             return None
-        return {"version": version.seq, "first_seen": version.first_seen.strftime("%Y-%m-%dT%H:%M:%SZ")}
+        return {
+            "version": version.seq,
+            "first_seen": version.first_seen.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
 
     data: dict[str, Any] = {
         "destination": new.name,
@@ -237,7 +244,9 @@ def report_json(report: Any) -> dict[str, Any]:
         data["regions"] = {
             "added": [{"name": r.name, "level": r.level} for r in change.regions_added],
             "removed": [{"name": r.name, "level": r.level} for r in change.regions_removed],
-            "changed": [{"name": r.name, "old": r.old, "new": r.new} for r in change.regions_changed],
+            "changed": [
+                {"name": r.name, "old": r.old, "new": r.new} for r in change.regions_changed
+            ],
         }
         data["sections"] = {
             "added": [s.title for s in change.sections_added],
@@ -255,8 +264,10 @@ def _iso(d: date | None) -> str | None:
 def no_change_line(report: Any) -> str:
     adv = report.new.advisory
     if report.old is None:
-        return (f"{safe(adv.name)}: first check, now watching Level {adv.level} "
-                f"(issued {_date(adv.issued)}).")
+        return (
+            f"{safe(adv.name)}: first check, now watching Level {adv.level} "
+            f"(issued {_date(adv.issued)})."
+        )
     checked = f" (last checked {local_time(report.last_checked)})" if report.last_checked else ""
     return f"{safe(adv.name)}: no change since {_date(adv.issued)}{checked}"
 
@@ -291,8 +302,10 @@ def change_plain(change: Any) -> str:
 def _level_move(change: Any) -> str:
     old, new = change.old, change.new
     if change.level_moved:
-        return (f"Level {old.level} → {new.level} {change.direction} "
-                f"({safe(old.label)} → {safe(new.label)})")
+        return (
+            f"Level {old.level} → {new.level} {change.direction} "
+            f"({safe(old.label)} → {safe(new.label)})"
+        )
     return f"Level {new.level} unchanged ({safe(new.label)})"
 
 
@@ -305,8 +318,9 @@ def _rich_change(change: Any) -> Any:
     head = Text.assemble((safe(new.name), "bold underline"), "  ")
     if change.level_moved:
         style = "bold red" if change.direction == "RAISED" else "bold green"
-        head.append_text(Text.assemble(badge(old.level), " → ", badge(new.level), " ",
-                                       (change.direction, style)))
+        head.append_text(
+            Text.assemble(badge(old.level), " → ", badge(new.level), " ", (change.direction, style))
+        )
     else:
         head.append_text(Text.assemble(badge(new.level), (" level unchanged", "dim")))
     parts: list[Any] = [head]
@@ -321,12 +335,18 @@ def _rich_change(change: Any) -> Any:
     for r in change.regions_changed:
         parts.append(Text.assemble("  ~ ", safe(r.name), " ", badge(r.old), " → ", badge(r.new)))
     for s in change.sections_added:
-        parts += [Rule(Text(f"{safe(s.title)} (added)", style="bold green"), align="left", style="dim"),
-                  Text(safe(s.text), style="green")]
+        parts += [
+            Rule(Text(f"{safe(s.title)} (added)", style="bold green"), align="left", style="dim"),
+            Text(safe(s.text), style="green"),
+        ]
     for s in change.sections_removed:
-        parts.append(Rule(Text(f"{safe(s.title)} (removed)", style="bold red"), align="left", style="dim"))
+        parts.append(
+            Rule(Text(f"{safe(s.title)} (removed)", style="bold red"), align="left", style="dim")
+        )
     for c in change.sections_changed:
-        parts.append(Rule(Text(f"{safe(c.title)} (changed)", style="bold"), align="left", style="dim"))
+        parts.append(
+            Rule(Text(f"{safe(c.title)} (changed)", style="bold"), align="left", style="dim")
+        )
         words = Text()
         for op, text in c.words():
             words.append(safe(text), {"=": "", "-": "red strike", "+": "bold green"}[op])
@@ -375,14 +395,25 @@ def level_strip(timeline: Sequence[tuple[datetime, int]], until: datetime, width
     return "".join(out)
 
 
-def history(name: str, versions: Sequence[Any], headlines: Sequence[str],
-            timeline: Sequence[tuple[datetime, int]], until: datetime) -> None:
+def history(
+    name: str,
+    versions: Sequence[Any],
+    headlines: Sequence[str],
+    timeline: Sequence[tuple[datetime, int]],
+    until: datetime,
+) -> None:
     strip = level_strip(timeline, until)
     first = timeline[0][0] if timeline else until
     span = f"{first.astimezone().date().isoformat()} … {until.astimezone().date().isoformat()}"
     rows = [
-        (str(v.seq), local_time(v.first_seen), local_time(v.last_seen), v.advisory.level,
-         _date(v.advisory.issued), h)
+        (
+            str(v.seq),
+            local_time(v.first_seen),
+            local_time(v.last_seen),
+            v.advisory.level,
+            _date(v.advisory.issued),
+            h,
+        )
         for v, h in zip(versions, headlines)
     ]
     if use_rich():
@@ -404,7 +435,10 @@ def history(name: str, versions: Sequence[Any], headlines: Sequence[str],
         console.print(table)
         return
     out = [f"{safe(name)}: {len(versions)} version(s)", f"Level {strip}  {span}", ""]
-    out.append(f"{'#':>3}  {'First seen':<16}  {'Last seen':<16}  Level  {'Issued':<10}  What changed")
+    out.append(
+        f"{'#':>3}  {'First seen':<16}  {'Last seen':<16}  Level  {'Issued':<10}  What changed"
+    )
     for seq, first_seen, last_seen, level, issued, headline in rows:
-        out.append(f"{seq:>3}  {first_seen:<16}  {last_seen:<16}  {level:<5}  {issued:<10}  {safe(headline)}")
+        dates = f"{first_seen:<16}  {last_seen:<16}"
+        out.append(f"{seq:>3}  {dates}  {level:<5}  {issued:<10}  {safe(headline)}")
     echo("\n".join(out))

@@ -179,7 +179,9 @@ class Store:
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise StorageError(f"The database at {self.path} is busy or unwritable: {exc}.") from None
+            raise StorageError(
+                f"The database at {self.path} is busy or unwritable: {exc}."
+            ) from None
         try:
             yield self.db
         except BaseException:
@@ -190,14 +192,17 @@ class Store:
                 self.db.execute("COMMIT")
             except sqlite3.Error as exc:
                 self.db.execute("ROLLBACK")
-                raise StorageError(f"Could not write to the database at {self.path}: {exc}.") from None
+                raise StorageError(
+                    f"Could not write to the database at {self.path}: {exc}."
+                ) from None
 
     # -- blobs ---------------------------------------------------------------------------------
 
     def _put_blob(self, data: bytes) -> str:
         digest = hashlib.sha256(data).hexdigest()
         self.db.execute(
-            "INSERT OR IGNORE INTO blobs (hash, data) VALUES (?, ?)", (digest, zlib.compress(data, 6))
+            "INSERT OR IGNORE INTO blobs (hash, data) VALUES (?, ?)",
+            (digest, zlib.compress(data, 6)),
         )
         return digest
 
@@ -222,10 +227,14 @@ class Store:
         if row is None:
             return None
         return Fetch(
-            row[0], row[1], row[2], row[3],
+            row[0],
+            row[1],
+            row[2],
+            row[3],
             parse_stamp(row[4]) if row[4] else None,
             parse_stamp(row[5]) if row[5] else None,
-            row[6], row[7],
+            row[6],
+            row[7],
         )
 
     def fetch_failed(self, source: str, url: str, error: str, now: datetime) -> None:
@@ -284,8 +293,15 @@ class Store:
                 " last_modified = excluded.last_modified, last_attempt = excluded.last_attempt,"
                 " last_success = excluded.last_success, last_error = NULL,"
                 " item_count = excluded.item_count",
-                (source, url, etag, last_modified, stamp(now), stamp(now),
-                 len(result.items) + len(result.broken)),
+                (
+                    source,
+                    url,
+                    etag,
+                    last_modified,
+                    stamp(now),
+                    stamp(now),
+                    len(result.items) + len(result.broken),
+                ),
             )
         return Recorded(tuple(changed), tuple(anomalies))
 
@@ -306,19 +322,25 @@ class Store:
                 usable.append((item, item.advisory.fingerprint()))
         if not usable:
             return False, anomalies
-        chosen = noise.choose([(i.advisory, fp) for i, fp in usable], current[1] if current else None)
+        chosen = noise.choose(
+            [(i.advisory, fp) for i, fp in usable], current[1] if current else None
+        )
         moved = False
         for index, (item, fp) in enumerate(usable):
             version_id, seen = self._upsert_version(source, item, fp, now)
             if index != chosen:
                 continue
-            decision = noise.decide(
-                item.advisory, fp, current[1] if current else None, seen, now
-            )
+            decision = noise.decide(item.advisory, fp, current[1] if current else None, seen, now)
             if decision.becomes_current:
                 silent = noise.silent(decision, item.advisory, current[1] if current else None)
-                self._make_current(source, destination, version_id, now, silent=silent,
-                                   previous=current[0] if current else None)
+                self._make_current(
+                    source,
+                    destination,
+                    version_id,
+                    now,
+                    silent=silent,
+                    previous=current[0] if current else None,
+                )
                 moved = not silent and decision.outcome is not noise.Outcome.FIRST
         return moved, anomalies
 
@@ -332,7 +354,10 @@ class Store:
         if row is None:
             return None
         return row[0], noise.Known(
-            row[1], row[2], date.fromisoformat(row[3]) if row[3] else None, row[4],
+            row[1],
+            row[2],
+            date.fromisoformat(row[3]) if row[3] else None,
+            row[4],
             parse_stamp(row[5]),
         )
 
@@ -349,7 +374,10 @@ class Store:
         if row is not None:
             self.db.execute("UPDATE versions SET last_seen = ? WHERE id = ?", (stamp(now), row[0]))
             seen = noise.Known(
-                fp, row[1], date.fromisoformat(row[2]) if row[2] else None, row[3],
+                fp,
+                row[1],
+                date.fromisoformat(row[2]) if row[2] else None,
+                row[3],
                 parse_stamp(row[4]),
             )
             return row[0], seen
@@ -358,18 +386,30 @@ class Store:
             "INSERT INTO versions (source, destination, fingerprint, level, issued, rendering,"
             " advisory, raw, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                source, adv.destination, fp, adv.level,
-                adv.issued.isoformat() if adv.issued else None, adv.rendering,
-                self._put_blob(body), self._put_blob(item.raw) if item.raw else None,
-                stamp(now), stamp(now),
+                source,
+                adv.destination,
+                fp,
+                adv.level,
+                adv.issued.isoformat() if adv.issued else None,
+                adv.rendering,
+                self._put_blob(body),
+                self._put_blob(item.raw) if item.raw else None,
+                stamp(now),
+                stamp(now),
             ),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid, None
 
     def _make_current(
-        self, source: str, destination: str, version_id: int, now: datetime, *,
-        silent: bool, previous: int | None,
+        self,
+        source: str,
+        destination: str,
+        version_id: int,
+        now: datetime,
+        *,
+        silent: bool,
+        previous: int | None,
     ) -> None:
         self.db.execute(
             "UPDATE versions SET seq = (SELECT COALESCE(MAX(seq), 0) + 1 FROM versions"
@@ -397,7 +437,9 @@ class Store:
 
     def _anomaly(self, broken: BrokenItem, raw: bytes, now: datetime) -> Anomaly | None:
         """Record an unusable item; return it only the first time it is seen."""
-        fp = hashlib.sha256(f"{broken.title}\x1f{broken.reason}\x1e".encode() + raw).hexdigest()[:32]
+        fp = hashlib.sha256(f"{broken.title}\x1f{broken.reason}\x1e".encode() + raw).hexdigest()[
+            :32
+        ]
         key = (broken.source, broken.destination, fp)
         updated = self.db.execute(
             "UPDATE anomalies SET last_seen = ? WHERE source = ? AND destination = ?"
@@ -409,8 +451,14 @@ class Store:
         self.db.execute(
             "INSERT INTO anomalies (source, destination, fingerprint, title, reason, raw,"
             " first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (*key, broken.title, broken.reason, self._put_blob(raw) if raw else None,
-             stamp(now), stamp(now)),
+            (
+                *key,
+                broken.title,
+                broken.reason,
+                self._put_blob(raw) if raw else None,
+                stamp(now),
+                stamp(now),
+            ),
         )
         return Anomaly(broken.source, broken.destination, broken.title, broken.reason, now)
 
