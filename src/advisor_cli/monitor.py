@@ -147,6 +147,12 @@ def load(store: Store, source_name: str, codes: list[str]) -> list[Version]:
                 raise NotStored(
                     f"Nothing is stored for {name} yet; run without --offline once to fetch it."
                 )
+            broken = store.anomalies(source_name, code)
+            if broken:
+                raise NotStored(
+                    f"The {title} sent no usable advisory for {name}; the last item was "
+                    f"ignored ({broken[-1].reason})."
+                )
             raise NotStored(f"The {title} has no advisory for {name}.")
         found.append(version)
     return found
