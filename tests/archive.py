@@ -116,6 +116,11 @@ class Archive:
         """Every distinct version of every destination (each once, whatever its days)."""
         return [v for versions in self._versions.values() for v in versions]
 
+    def version_on(self, key: str, day: str) -> ArchiveVersion | None:
+        """The version of one destination in the feed on `day`, or None when it was absent."""
+        index = self._timeline[key].get(day)
+        return None if index is None else self._versions[key][index]
+
     def days_of(self, v: ArchiveVersion) -> list[str]:
         """The capture days on which this version was the one in the feed."""
         return [d for d, i in self._timeline[v.key].items() if i == v.index]

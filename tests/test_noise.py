@@ -38,7 +38,9 @@ NEW_RENDERING = replace(
 
 
 def known(adv: Advisory, last_seen: datetime = NOW) -> Known:
-    return Known(adv.fingerprint(), adv.level, adv.issued, adv.rendering, last_seen)
+    return Known(
+        adv.fingerprint(), adv.body_fingerprint(), adv.level, adv.issued, adv.rendering, last_seen
+    )
 
 
 @pytest.mark.parametrize(
@@ -68,6 +70,13 @@ def known(adv: Advisory, last_seen: datetime = NOW) -> Known:
             id="stale-copy",
         ),
         pytest.param(NEW_RENDERING, known(CLASSIC), None, Outcome.ALTERNATE, id="flip-flop"),
+        pytest.param(
+            replace(CLASSIC, issued=date(2026, 1, 19)),
+            known(CLASSIC),
+            None,
+            Outcome.REDATED,
+            id="only-the-date-moved",
+        ),
         pytest.param(
             NEW_RENDERING,
             known(CLASSIC, NOW - timedelta(days=8)),
@@ -209,6 +218,14 @@ def test_silent_moves_carry_marks_along(store: Store) -> None:
     current = store.current("us", "CY")
     assert mark is not None and current is not None
     assert mark[0].id == current.id
+
+
+def test_a_date_that_moves_alone_is_not_reported(store: Store) -> None:
+    redated = replace(CLASSIC, issued=date(2026, 1, 19))
+    reports = run(store, [(CLASSIC,), (redated,), (CLASSIC,), (redated,)])
+    assert [changed for changed, _ in reports] == [(), (), (), ()]
+    current = store.current("us", "CY")
+    assert current is not None and current.advisory.issued == date(2026, 1, 19)
 
 
 def test_history_grows_with_changes_not_runs(store: Store) -> None:

@@ -49,9 +49,16 @@ class Advisory:
 
     def fingerprint(self) -> str:
         """Hash of the content after normalisation: equal advisories, equal fingerprints."""
+        return self._hash(with_issued=True)
+
+    def body_fingerprint(self) -> str:
+        """The fingerprint without the issued date: equal when only the date moved."""
+        return self._hash(with_issued=False)
+
+    def _hash(self, *, with_issued: bool) -> str:
         parts = [
             str(self.level),
-            self.issued.isoformat() if self.issued else "",
+            self.issued.isoformat() if self.issued and with_issued else "",
             self.summary,
             self.change_note,
             *(f"{s.title}\x1f{s.text}" for s in self.sections),

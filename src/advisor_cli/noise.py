@@ -24,6 +24,7 @@ class Outcome(Enum):
     RETURN = "return"  # seen before: becomes current again (reported only if the level moved)
     ALTERNATE = "alternate"  # the other rendering of the current advisory: kept, not current
     SWITCH = "switch"  # the other rendering takes over after the current one stopped appearing
+    REDATED = "redated"  # the same text under a newer date: becomes current, not reported
     STALE = "stale"  # an older issue of the advisory: kept, never current, never reported
 
 
@@ -32,6 +33,7 @@ class Known:
     """A stored version, as much of it as the rules need."""
 
     fingerprint: str
+    body: str  # the fingerprint without the issued date
     level: int
     issued: date | None
     rendering: str
@@ -44,7 +46,13 @@ class Decision:
 
     @property
     def becomes_current(self) -> bool:
-        return self.outcome in (Outcome.FIRST, Outcome.NEW, Outcome.RETURN, Outcome.SWITCH)
+        return self.outcome in (
+            Outcome.FIRST,
+            Outcome.NEW,
+            Outcome.RETURN,
+            Outcome.SWITCH,
+            Outcome.REDATED,
+        )
 
 
 def anomaly(advisory: Advisory, today: date) -> str | None:
@@ -81,6 +89,9 @@ def decide(
         if now - current.last_seen > RENDERING_SWITCH_AFTER:
             return Decision(Outcome.SWITCH)
         return Decision(Outcome.ALTERNATE)
+    # A pubDate that moves while nothing else does (Finland, one day of Dec 2025) is no news.
+    if candidate.level == current.level and candidate.body_fingerprint() == current.body:
+        return Decision(Outcome.REDATED)
     if seen is not None:
         return Decision(Outcome.RETURN)
     return Decision(Outcome.NEW)
@@ -88,7 +99,7 @@ def decide(
 
 def silent(decision: Decision, candidate: Advisory, current: Known | None) -> bool:
     """True when a move of the current version is noise nobody should be told about."""
-    if decision.outcome is Outcome.SWITCH:
+    if decision.outcome in (Outcome.SWITCH, Outcome.REDATED):
         return True
     if decision.outcome is Outcome.RETURN:
         return current is not None and candidate.level == current.level

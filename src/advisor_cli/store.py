@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS versions (
     source TEXT NOT NULL,
     destination TEXT NOT NULL,
     fingerprint TEXT NOT NULL,
+    body_fingerprint TEXT NOT NULL,         -- the fingerprint without the issued date
     level INTEGER NOT NULL,
     issued TEXT,
     rendering TEXT NOT NULL DEFAULT '',
@@ -344,22 +345,22 @@ class Store:
                 moved = not silent and decision.outcome is not noise.Outcome.FIRST
         return moved, anomalies
 
+    _KNOWN_COLUMNS = (
+        "v.id, v.fingerprint, v.body_fingerprint, v.level, v.issued, v.rendering, v.last_seen"
+    )
+
+    @staticmethod
+    def _known(row: tuple[int, str, str, int, str | None, str, str]) -> tuple[int, noise.Known]:
+        issued = date.fromisoformat(row[4]) if row[4] else None
+        return row[0], noise.Known(row[1], row[2], row[3], issued, row[5], parse_stamp(row[6]))
+
     def _current_known(self, source: str, destination: str) -> tuple[int, noise.Known] | None:
         row = self.db.execute(
-            "SELECT v.id, v.fingerprint, v.level, v.issued, v.rendering, v.last_seen"
-            " FROM current c JOIN versions v ON v.id = c.version_id"
+            f"SELECT {self._KNOWN_COLUMNS} FROM current c JOIN versions v ON v.id = c.version_id"
             " WHERE c.source = ? AND c.destination = ?",
             (source, destination),
         ).fetchone()
-        if row is None:
-            return None
-        return row[0], noise.Known(
-            row[1],
-            row[2],
-            date.fromisoformat(row[3]) if row[3] else None,
-            row[4],
-            parse_stamp(row[5]),
-        )
+        return self._known(row) if row else None
 
     def _upsert_version(
         self, source: str, item: Item, fp: str, now: datetime
@@ -367,28 +368,23 @@ class Store:
         """Insert the version or touch its last_seen; also return it as it was before, if known."""
         adv = item.advisory
         row = self.db.execute(
-            "SELECT id, level, issued, rendering, last_seen FROM versions"
-            " WHERE source = ? AND destination = ? AND fingerprint = ?",
+            f"SELECT {self._KNOWN_COLUMNS} FROM versions v"
+            " WHERE v.source = ? AND v.destination = ? AND v.fingerprint = ?",
             (source, adv.destination, fp),
         ).fetchone()
         if row is not None:
             self.db.execute("UPDATE versions SET last_seen = ? WHERE id = ?", (stamp(now), row[0]))
-            seen = noise.Known(
-                fp,
-                row[1],
-                date.fromisoformat(row[2]) if row[2] else None,
-                row[3],
-                parse_stamp(row[4]),
-            )
-            return row[0], seen
+            return self._known(row)
         body = json.dumps(adv.to_dict(), ensure_ascii=False, sort_keys=True).encode("utf-8")
         cursor = self.db.execute(
-            "INSERT INTO versions (source, destination, fingerprint, level, issued, rendering,"
-            " advisory, raw, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO versions (source, destination, fingerprint, body_fingerprint, level,"
+            " issued, rendering, advisory, raw, first_seen, last_seen)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 source,
                 adv.destination,
                 fp,
+                adv.body_fingerprint(),
                 adv.level,
                 adv.issued.isoformat() if adv.issued else None,
                 adv.rendering,
