@@ -57,7 +57,7 @@ class _Feed:
 @contextmanager
 def _server(feed: _Feed) -> Iterator[str]:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the http.server API
+        def do_GET(self) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "text/xml")  # no charset, as the live feed
             self.send_header("Content-Length", str(len(feed.body)))

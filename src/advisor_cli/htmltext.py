@@ -16,9 +16,12 @@ SKIP_TAGS = frozenset(("script", "style", "head", "title", "noscript", "template
 # Bahrain's 2026 rendering marks headings with a class instead of a tag.
 HEADER_CLASSES = ("header-paragraph",)
 
-# C0/C1 controls (bar newline and tab) and the escape sequences they start: source text is untrusted.
+# C0/C1 controls (bar newline, tab) and the escape sequences they start: source text is untrusted.
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028\u2029\ufeff]")
+# Bidi overrides and isolates too (render.safe drops them as well): they can reorder what is shown.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 _SPACE = re.compile(r"[ \t\r\n\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 

@@ -66,7 +66,9 @@ class Http:
             retry = Retry(
                 total=self.retries,
                 connect=self.retries,
-                read=self.retries,
+                # A server that does not answer within the timeout will not do better at once:
+                # retrying reads would multiply the wait.
+                read=0,
                 status=self.retries,
                 backoff_factor=self.backoff,
                 backoff_max=30,
@@ -119,6 +121,9 @@ class Http:
                 f"{host} closed the connection before the whole answer arrived."
             ) from None
         except requests.exceptions.ConnectionError as exc:
+            # urllib3 reports a read timeout that used up its retries as a connection error.
+            if "Read timed out" in str(exc):
+                raise FetchError(f"{host} did not answer within {self.timeout:g} s.") from None
             raise FetchError(f"Could not connect to {host}: {_reason(exc)}.") from None
         except requests.exceptions.RequestException as exc:
             raise FetchError(f"Request to {host} failed: {_reason(exc)}.") from None

@@ -24,15 +24,20 @@ ATTRIBUTION = "Travel advisories: U.S. Department of State, travel.state.gov"
 # the item of the destination that covers it is shown.
 COVERS = {"CN": ("HK", "MO"), "IL": ("PS",)}
 
-_TITLE = re.compile(r"^(?P<name>.*?)\s*[-–—]?\s*Level\s*(?P<level>[1-4])\s*:?\s*(?P<label>.*)$", re.I)
+_TITLE = re.compile(
+    r"^(?P<name>.*?)\s*[-–—]?\s*Level\s*(?P<level>[1-4])\s*:?\s*(?P<label>.*)$", re.I
+)
 _THREAT = re.compile(r"Level\s*(?P<level>[1-4])\s*:?\s*(?P<label>.*)$", re.I)
-_NAME_NOISE = re.compile(r"\s*(?:-\s*See (?:Individual )?Summaries|Travel Advisory)\s*$", re.I)
+# The Israel item is titled "See Individual Summaries - Level 4: …" (seen 2026): no name.
+_NAME_NOISE = re.compile(
+    r"\s*(?:(?:-\s*|^)See (?:Individual )?Summaries|Travel Advisory)\s*$", re.I
+)
 _NEW_LINK = re.compile(r"destination\.([a-z]{2,3})\.html", re.I)
 _OLD_LINK = re.compile(r"/([a-z0-9-]+?)-travel-advisory\d*\.html", re.I)
-_GUIDANCE = re.compile(
-    r"^(exercise normal precautions?|exercise increased caution|reconsider travel|do not travel)\b",
-    re.I,
+_GUIDANCE_WORDS = (
+    r"exercise normal precautions?|exercise increased caution|reconsider travel|do not travel"
 )
+_GUIDANCE = re.compile(rf"^({_GUIDANCE_WORDS})\b", re.I)
 _GUIDANCE_LEVEL = {
     "exercise normal precaution": 1,
     "exercise normal precautions": 1,
@@ -46,13 +51,13 @@ _CHANGE_NOTE = re.compile(
     re.I,
 )
 _REGION_LEAD = re.compile(
-    r"^(?P<g>exercise normal precautions?|exercise increased caution|reconsider travel|do not travel)"
+    rf"^(?P<g>{_GUIDANCE_WORDS})"
     r"( (to|in))?( these areas)?( for any reason)?\s*:?$",
     re.I,
 )
 _REGION_HEADING = re.compile(r"^(?P<name>.+?)\s+[-–—]\s+Level\s*(?P<level>[1-4])\b.*$", re.I)
 _REGION_ITEM = re.compile(
-    r"^(?P<g>exercise normal precautions?|exercise increased caution|reconsider travel|do not travel)"
+    rf"^(?P<g>{_GUIDANCE_WORDS})"
     r"\s+(?:to|in)\s+(?P<name>.+?)(?:\s+due to\b.*|[.;:]?)$",
     re.I | re.S,
 )
@@ -97,7 +102,10 @@ def _parse_xml(body: bytes) -> Any:
 
     def parser(recover: bool) -> Any:
         return etree.XMLParser(
-            resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=False,
             recover=recover,
         )
 
@@ -150,13 +158,18 @@ def parse_item(el: Any) -> Item | BrokenItem:
     parts = html_blocks(description)
     if not parts:
         return BrokenItem(NAME, shown, "empty description", code)
+    pub_date = clean(_child_text(el, "pubDate")).strip()
+    issued = parse_date(pub_date)
+    if pub_date and issued is None:
+        # "Wed, 15 Dec 20202" (Cabo Verde, one day of Dec 2025): an issued date cannot be guessed.
+        return BrokenItem(NAME, shown, f"unreadable issued date {pub_date!r}", code)
     advisory = Advisory(
         source=NAME,
         destination=code,
         name=name or destinations.by_code(code).name,
         level=level,
         label=label or LEVEL_LABELS[level],
-        issued=parse_date(_child_text(el, "pubDate")),
+        issued=issued,
         url=link,
         rendering="new" if _NEW_LINK.search(link) or "/tsg_aem/" in link else "classic",
         **describe(parts),
@@ -215,15 +228,17 @@ def describe(parts: list[Block]) -> dict[str, Any]:
     if parts and _is_change_note(parts[0]):
         change_note = re.sub(r"^last update:\s*", "", parts[0].text, flags=re.I)
         i = 1
+    # "Reconsider Travel To:" right after the change note leads a list of regions (Israel, 2026).
+    guidance = i < len(parts) and _GUIDANCE.match(parts[i].text) and not _is_lead(parts[i])
     # New rendering: a bare guidance phrase, then "<p>to <b>Mali</b> …</p>".
-    if i < len(parts) and _GUIDANCE.match(parts[i].text) and len(parts[i].text.split()) <= 4:
+    if guidance and len(parts[i].text.split()) <= 4:
         if i + 1 < len(parts) and parts[i + 1].kind == "p":
             summary = f"{parts[i].text} {parts[i + 1].text}"
             i += 2
         else:
             summary = parts[i].text
             i += 1
-    elif i < len(parts) and _GUIDANCE.match(parts[i].text):
+    elif guidance:
         summary = parts[i].text
         i += 1
     sections: list[Section] = []
@@ -250,7 +265,7 @@ def describe(parts: list[Block]) -> dict[str, Any]:
 
     for block in parts[i:]:
         heading, rest = _heading(block, has_headings)
-        if heading is not None and not summary and _GUIDANCE.match(heading):
+        if heading is not None and not summary and _GUIDANCE.match(heading) and not _is_lead(block):
             summary = block.text  # Mexico's summary sits in an <h2> (seen 2025-08)
             continue
         if heading is not None:
@@ -294,12 +309,18 @@ def describe(parts: list[Block]) -> dict[str, Any]:
     }
 
 
+def _is_lead(block: Block) -> bool:
+    """True for "Do Not Travel To:" and the like, which introduce a list of regions."""
+    return block.text.endswith(":") and bool(_REGION_LEAD.match(block.text))
+
+
 def _is_change_note(block: Block) -> bool:
     text = block.text
     if _GUIDANCE.match(text) or block.kind != "p":
         return False
-    return bool(_CHANGE_NOTE.match(text)) or (block.first_line_bold() and len(block.lines) == 1
-                                               and len(text.split()) > 4)
+    return bool(_CHANGE_NOTE.match(text)) or (
+        block.first_line_bold() and len(block.lines) == 1 and len(text.split()) > 4
+    )
 
 
 def _heading(block: Block, has_headings: bool) -> tuple[str | None, Block | None]:
@@ -311,7 +332,8 @@ def _heading(block: Block, has_headings: bool) -> tuple[str | None, Block | None
         return None, None
     first = line_text(block.lines[0])
     rest = Block("p", block.lines[1:]) if len(block.lines) > 1 else None
-    if is_bold(block.lines[0]) and len(first) <= 120:
+    # Region headings run past 120 characters ("Cabo Delgado Province, … – Level 4: …", 2026).
+    if is_bold(block.lines[0]) and (len(first) <= 120 or _REGION_HEADING.match(first)):
         # Under <h5> headings, a bold line ending in ":" introduces a list; it is not a heading.
         if has_headings and first.endswith(":") and rest is None:
             return None, None
@@ -337,7 +359,7 @@ def _region_from_item(text: str, level: int) -> Region:
 
 
 def _bold_region_item(block: Block) -> Region | None:
-    """"<li><b>Do Not Travel</b> to <b>…</b> due to …</li>" (the 2026 rendering) → a region."""
+    """ "<li><b>Do Not Travel</b> to <b>…</b> due to …</li>" (the 2026 rendering) → a region."""
     first = block.lines[0]
     if not first or not first[0].bold:
         return None
