@@ -30,6 +30,7 @@ class Reported:
     name: str
     old_level: int
     new_level: int
+    issued: str  # the new version's issued date
     headline: str
 
 
@@ -143,6 +144,7 @@ def _replay_day(store: Store, http: Http, day: str, result: Result) -> None:
                     report.new.advisory.name,
                     report.old.advisory.level,
                     report.new.advisory.level,
+                    str(report.new.advisory.issued),
                     report.change.headline(),
                 )
             )
