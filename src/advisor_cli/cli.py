@@ -79,10 +79,10 @@ def cli(debug: bool) -> None:
     """
 
 
-def _refresh(store: Any, source: str, offline: bool) -> monitor.Update:
+def _refresh(store: Any, source: str, offline: bool, strict: bool = False) -> monitor.Update:
     if offline:
         return monitor.Update()
-    update = monitor.update(store, source)
+    update = monitor.update(store, source, strict=strict)
     for warning in update.warnings:
         render.warn(warning)
     return update
@@ -217,7 +217,8 @@ def diff(
         raise UsageError("--to needs --from.")
     wanted = [destinations.resolve(name) for name in destination_names]
     with monitor.open_store() as store:
-        update = _refresh(store, source, offline or ref_from is not None)
+        # Without fresh data "nothing changed" would be a guess: a failed fetch fails the diff.
+        update = _refresh(store, source, offline or ref_from is not None, strict=True)
         if ref_from:
             found = [monitor.between(store, source, d.code, ref_from, ref_to) for d in wanted]
         elif offline:

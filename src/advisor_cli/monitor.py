@@ -111,15 +111,15 @@ class Update:
     anomalies: tuple[Anomaly, ...] = ()
 
 
-def update(store: Store, source_name: str) -> Update:
-    """Refresh a source for display; a failure with good data stored becomes a warning."""
+def update(store: Store, source_name: str, *, strict: bool = False) -> Update:
+    """Refresh a source; unless strict, a failure with good data stored becomes a warning."""
     from advisor_cli.render import age
 
     try:
         result = refresh(store, source_name)
     except (FetchError, FeedError) as exc:
         info = store.fetch_info(source_name)
-        if info is None or info.last_success is None:
+        if strict or info is None or info.last_success is None:
             raise
         title = sources.get(source_name).TITLE
         return Update(
