@@ -17,7 +17,7 @@ from conftest import FeedServer, Run, fixture_bytes
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from advisor_cli import __version__, render
+from advisor_cli import __version__
 from advisor_cli.sources import us
 
 NOW = "2026-10-20T12:00:00Z"
@@ -476,13 +476,15 @@ def test_rich_markup_is_printed_literally_on_a_terminal(
     feed_server: FeedServer, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     feed_server.serve("escapes.xml")
-    monkeypatch.setattr(render, "use_rich", lambda: True)
+    monkeypatch.setenv("FORCE_COLOR", "1")
     result = run("show", "mali")
     assert result.exit_code == 0, result.stderr
-    assert " LEVEL 4 " in result.stdout  # the rich layout, not the plain one
-    assert "[bold red]ALERT[/bold red]" in result.stdout
-    assert "[link=http://attacker.example/]here[/link]" in result.stdout
-    assert not UNSAFE.search(result.stdout), repr(result.stdout)
+    # rich's own colours and hyperlinks are expected; nothing else may reach the terminal.
+    text = re.sub(r"\x1b\[[0-9;]*m|\x1b\]8;[^\x1b]*\x1b\\", "", result.stdout)
+    assert " LEVEL 4 " in text  # the rich layout, not the plain one
+    assert "[bold red]ALERT[/bold red]" in text
+    assert "[link=http://attacker.example/]here[/link]" in text
+    assert not UNSAFE.search(text), repr(text)
 
 
 # -- list --------------------------------------------------------------------------------------

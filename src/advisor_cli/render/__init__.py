@@ -1,0 +1,38 @@
+"""Output: rich on a terminal, plain text when piped or with NO_COLOR, JSON on request.
+
+The only package that imports rich, and only when stdout is a terminal.
+"""
+
+from __future__ import annotations
+
+from advisor_cli.render.advisory import Row, Shown, advisory_json, listing, pick_sections, show
+from advisor_cli.render.base import age, echo, note, print_json, safe, warn
+from advisor_cli.render.changes import (
+    change_plain,
+    history,
+    level_strip,
+    no_change_line,
+    report_json,
+    reports,
+)
+
+__all__ = [
+    "Row",
+    "Shown",
+    "advisory_json",
+    "age",
+    "change_plain",
+    "echo",
+    "history",
+    "level_strip",
+    "listing",
+    "no_change_line",
+    "note",
+    "pick_sections",
+    "print_json",
+    "report_json",
+    "reports",
+    "safe",
+    "show",
+    "warn",
+]
