@@ -1,0 +1,12 @@
+"""The advisor command: options in, core calls, output out; errors become exit codes here only."""
+
+from __future__ import annotations
+
+from advisor_cli.cli import advisories, changes  # noqa: F401 - they register their commands
+from advisor_cli.cli.base import cli
+
+__all__ = ["cli", "main"]
+
+
+def main() -> None:
+    cli(prog_name="advisor")

@@ -1,0 +1,136 @@
+"""`diff`, `history` and `gc`: what changed, the versions kept, and pruning them."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import click
+
+from advisor_cli import destinations, monitor, render
+from advisor_cli.cli.base import (
+    cli,
+    complete_destination,
+    destination_args,
+    json_option,
+    refresh,
+    source_option,
+)
+from advisor_cli.diff import compare
+from advisor_cli.errors import ExitStatus, UsageError
+from advisor_cli.store import stamp as store_stamp
+
+
+@cli.command()
+@destination_args
+@source_option
+@click.option("--offline", is_flag=True, help="Compare the two latest stored versions; no fetch.")
+@click.option(
+    "--from", "ref_from", metavar="REF", help="Compare from this version (number or date)."
+)
+@click.option(
+    "--to", "ref_to", metavar="REF", help="Compare up to this version (default: current)."
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing; only the exit code tells.")
+@json_option
+@click.pass_context
+def diff(
+    ctx: click.Context,
+    destination_names: tuple[str, ...],
+    source: str,
+    offline: bool,
+    ref_from: str | None,
+    ref_to: str | None,
+    quiet: bool,
+    as_json: bool,
+) -> None:
+    """Show what changed since the last run; exit 1 when something did.
+
+    \b
+    advisor diff mali niger
+    advisor diff mali --offline
+    advisor diff mali --from 2 --to 4
+    advisor diff mali --from 2026-01-01 --json
+    """
+    if ref_to and not ref_from:
+        raise UsageError("--to needs --from.")
+    wanted = [destinations.resolve(name) for name in destination_names]
+    with monitor.open_store() as store:
+        # Without fresh data "nothing changed" would be a guess: a failed fetch fails the diff.
+        update = refresh(store, source, offline or ref_from is not None, strict=True)
+        if ref_from:
+            found = [monitor.between(store, source, d.code, ref_from, ref_to) for d in wanted]
+        elif offline:
+            found = [monitor.latest_two(store, source, d.code) for d in wanted]
+        else:
+            found = [
+                monitor.since_last(store, "diff", source, d.code, update.anomalies) for d in wanted
+            ]
+    if as_json:
+        data = [render.report_json(r) for r in found]
+        render.print_json(data[0] if len(data) == 1 else data)
+    elif not quiet:
+        render.reports(found)
+    ctx.exit(ExitStatus.CHANGED if any(r.changed for r in found) else ExitStatus.OK)
+
+
+@cli.command()
+@click.argument("destination_name", metavar="DESTINATION", shell_complete=complete_destination)
+@source_option
+@json_option
+def history(destination_name: str, source: str, as_json: bool) -> None:
+    """List the stored versions of an advisory, with the level over time.
+
+    \b
+    advisor history mali
+    advisor history mali --json
+    """
+    wanted = destinations.resolve(destination_name)
+    with monitor.open_store() as store:
+        current = monitor.load(store, source, [wanted.code])[0]
+        code = current.advisory.destination
+        versions = store.history(source, code)
+        timeline = store.timeline(source, code)
+    headlines = ["first version"] + [
+        compare(a.advisory, b.advisory).headline() for a, b in pairwise(versions)
+    ]
+    if as_json:
+        render.print_json(
+            {
+                "destination": current.advisory.name,
+                "code": code,
+                "source": source,
+                "versions": [
+                    {
+                        "version": v.seq,
+                        "first_seen": store_stamp(v.first_seen),
+                        "last_seen": store_stamp(v.last_seen),
+                        "level": v.advisory.level,
+                        "issued": v.advisory.issued.isoformat() if v.advisory.issued else None,
+                        "current": v.id == current.id,
+                        "changes": h,
+                    }
+                    for v, h in zip(versions, headlines)
+                ],
+            }
+        )
+        return
+    render.history(current.advisory.name, versions, headlines, timeline, monitor.now())
+
+
+@cli.command()
+@click.option(
+    "--keep",
+    type=click.IntRange(1),
+    default=20,
+    show_default=True,
+    help="Versions to keep per destination (the current one is always kept).",
+)
+def gc(keep: int) -> None:
+    """Prune old versions from the database, never the current one.
+
+    \b
+    advisor gc --keep 5
+    """
+    with monitor.open_store() as store:
+        removed, freed = store.gc(keep)
+    render.note(f"Removed {removed} old version(s); freed {freed / 1024:,.0f} KiB.")
