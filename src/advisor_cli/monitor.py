@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 
@@ -42,8 +43,16 @@ def open_store() -> Store:
     return Store(paths().database)
 
 
-def refresh(store: Store, source_name: str, http: Http | None = None) -> Refresh:
-    """Fetch the source, parse it and record it; on failure, record the failure and raise."""
+def refresh(
+    store: Store,
+    source_name: str,
+    http: Http | None = None,
+    watch: Mapping[str, Collection[str]] | None = None,
+) -> Refresh:
+    """Fetch the source, parse it and record it; on failure, record the failure and raise.
+
+    `watch` (consumer → destinations) queues their changes in the recording transaction.
+    """
     source = sources.get(source_name)
     url = source.feed_url(sources.base_url(source))
     when = now()
@@ -77,6 +86,7 @@ def refresh(store: Store, source_name: str, http: Http | None = None) -> Refresh
         url=url,
         etag=response.etag,
         last_modified=response.last_modified,
+        watch=watch,
     )
     return Refresh(source_name, False, result.broken, recorded)
 

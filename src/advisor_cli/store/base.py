@@ -202,6 +202,14 @@ class StoreBase:
         advisory = Advisory.from_dict(json.loads(self._get_blob(row[2])))
         return Version(row[0], row[1], advisory, parse_stamp(row[3]), parse_stamp(row[4]))
 
+    def version(self, version_id: int) -> Version | None:
+        row = self.db.execute(
+            "SELECT v.id, v.seq, v.advisory, v.first_seen, v.last_seen FROM versions v"
+            " WHERE v.id = ?",
+            (version_id,),
+        ).fetchone()
+        return self._version(row) if row else None
+
     def current(self, source: str, destination: str) -> Version | None:
         row = self.db.execute(
             "SELECT v.id, v.seq, v.advisory, v.first_seen, v.last_seen"

@@ -90,7 +90,11 @@ class History(StoreBase):
                     " v.destination ORDER BY COALESCE(v.seq, 0) DESC, v.last_seen DESC) AS rank"
                     " FROM versions v) WHERE rank > ?"
                     " AND id NOT IN (SELECT version_id FROM current)"
-                    " AND id NOT IN (SELECT version_id FROM marks)",
+                    " AND id NOT IN (SELECT version_id FROM marks)"
+                    " AND id NOT IN (SELECT from_version FROM outbox WHERE delivered_at IS NULL"
+                    " AND from_version IS NOT NULL)"
+                    " AND id NOT IN (SELECT to_version FROM outbox WHERE delivered_at IS NULL"
+                    " AND to_version IS NOT NULL)",
                     (keep,),
                 )
             ]
@@ -98,6 +102,11 @@ class History(StoreBase):
                 ids = doomed[chunk : chunk + 500]
                 marks = ",".join("?" * len(ids))
                 self.db.execute(f"DELETE FROM current_log WHERE version_id IN ({marks})", ids)
+                self.db.execute(
+                    f"DELETE FROM outbox WHERE from_version IN ({marks})"
+                    f" OR to_version IN ({marks})",
+                    ids + ids,
+                )
                 self.db.execute(f"DELETE FROM versions WHERE id IN ({marks})", ids)
             self.db.execute(
                 "DELETE FROM blobs WHERE hash NOT IN (SELECT advisory FROM versions)"

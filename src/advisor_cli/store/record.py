@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection, Mapping
 from datetime import date, datetime
 
 from advisor_cli import noise
 from advisor_cli.model import BrokenItem, FeedResult, Item
-from advisor_cli.store.base import Anomaly, Recorded, StoreBase, parse_stamp, stamp
+from advisor_cli.store.base import Anomaly, Recorded, parse_stamp, stamp
+from advisor_cli.store.outbox import Outbox
 
 
-class Recording(StoreBase):
+class Recording(Outbox):
     def record(
         self,
         source: str,
@@ -21,8 +23,13 @@ class Recording(StoreBase):
         url: str = "",
         etag: str | None = None,
         last_modified: str | None = None,
+        watch: Mapping[str, Collection[str]] | None = None,
     ) -> Recorded:
-        """Record one successful fetch: new versions, the current one per destination, anomalies."""
+        """Record one successful fetch: new versions, the current one per destination, anomalies.
+
+        `watch` maps a consumer (such as "check") to the destinations it watches: their changes
+        go into the outbox in this same transaction, so that none can be lost in between.
+        """
         groups: dict[str, list[Item]] = {}
         for item in result.items:
             groups.setdefault(item.advisory.destination, []).append(item)
@@ -54,6 +61,8 @@ class Recording(StoreBase):
                     len(result.items) + len(result.broken),
                 ),
             )
+            for consumer, destinations in (watch or {}).items():
+                self._enqueue_changes(consumer, source, destinations, now)
         return Recorded(tuple(changed), tuple(anomalies))
 
     def _record_destination(
