@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import email
 import ipaddress
 import os
 import socket
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.policy import default
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import Envelope
 from click.testing import CliRunner, Result
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
@@ -175,3 +180,66 @@ def run() -> Run:
         return runner.invoke(cli, list(args), env=env, catch_exceptions=False, prog_name="advisor")
 
     return invoke
+
+
+# -- a real SMTP server on loopback --------------------------------------------------------------
+
+
+@dataclass
+class Collector:
+    """An aiosmtpd handler that keeps every message, and refuses recipients it is told to."""
+
+    envelopes: list[Envelope] = field(default_factory=list)
+    refuse: tuple[str, ...] = ()
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Envelope, address: str, options: Any
+    ) -> str:
+        if address in self.refuse:
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Envelope) -> str:
+        self.envelopes.append(envelope)
+        return "250 2.0.0 Ok: queued as 4F2A"
+
+    def messages(self) -> list[EmailMessage]:
+        found = []
+        for e in self.envelopes:
+            assert isinstance(e.content, bytes)
+            found.append(email.message_from_bytes(e.content, policy=default))
+        return found
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((LOOPBACK, 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    port: int
+    handler: Collector
+
+
+Start = Callable[..., Server]
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[Start]:
+    """Start aiosmtpd on 127.0.0.1 with the given options; every server stops after the test."""
+    running: list[Controller] = []
+
+    def start(refuse: tuple[str, ...] = (), **options: Any) -> Server:
+        handler = Collector(refuse=refuse)
+        port = free_port()
+        controller = Controller(handler, hostname=LOOPBACK, port=port, **options)
+        controller.start()
+        running.append(controller)
+        return Server(port, handler)
+
+    yield start
+    for controller in running:
+        controller.stop()
