@@ -114,6 +114,17 @@ class BrokenItem:
 
 
 @dataclass(frozen=True)
+class IndexEntry:
+    """One destination in a per-destination source's index."""
+
+    code: str  # advisor's destination code
+    name: str  # as the source names it
+    url: str  # where the source's machine-readable page for it is
+    updated: str = ""  # the index's own change marker (a date or timestamp), as given
+    level: int | None = None  # advisor's common level, when the index alone tells it
+
+
+@dataclass(frozen=True)
 class Item:
     """A usable advisory and the bytes of the item it came from."""
 
