@@ -160,7 +160,7 @@ def test_show_json_regions_and_several(served: FeedServer, run: Run) -> None:
         "text": "Do Not Travel to the Tillabéri and Tahoua regions due to terrorism.",
     }
     assert colombia["change_note"] == "Updated to add the border areas to the Do Not Travel list."
-    assert [r["level"] for r in colombia["regions"]] == [4, 4, 4, 4]
+    assert [r["level"] for r in colombia["regions"]] == [4, 4]  # listed, then detailed: merged
 
 
 def test_show_section(served: FeedServer, run: Run) -> None:

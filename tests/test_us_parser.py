@@ -14,10 +14,19 @@ from conftest import fixture_bytes
 from pytest_httpserver import HTTPServer
 
 from advisor_cli.errors import FeedError
+from advisor_cli.htmltext import blocks
 from advisor_cli.model import Advisory, FeedResult
 from advisor_cli.sources.us import parse_date, parse_feed
+from advisor_cli.sources.us_text import describe
 
-GOOD_FIXTURES = ("full.xml", "classic-escaped-crlf.xml", "odd-titles.xml", "broken-items.xml")
+GOOD_FIXTURES = (
+    "full.xml",
+    "classic-escaped-crlf.xml",
+    "odd-titles.xml",
+    "broken-items.xml",
+    "region-shapes.xml",
+    "summary-shapes.xml",
+)
 # What no parsed text may hold: raw no-break or odd spaces, CR, tabs, doubled spaces, HTML
 # entities left undecoded, C0/C1 controls and bidi overrides.
 UNCLEAN = re.compile(
@@ -164,9 +173,9 @@ EXPECTED: dict[tuple[str, str], Expected] = {
             "Country Summary": "Armed robbery is common in the cities.",
             "If you decide to travel to Colombia": "- Avoid walking alone at night.",
         },
+        # Each region is listed under "Do Not Travel To:" and then has its own heading: one
+        # region each, with the heading's name and text, where the list put it.
         regions=(
-            ("The Arauca and Cauca departments", 4),
-            ("The border areas with Venezuela", 4),
             ("Arauca and Cauca departments", 4),
             # A region heading longer than 120 characters is still a region heading.
             (
@@ -209,7 +218,7 @@ EXPECTED: dict[tuple[str, str], Expected] = {
             "If you decide to travel to Guinea": "- Keep a low profile.\n"
             "- Review the Country Security Report for Guinea.",
         },
-        regions=(("The Forest Region near the Liberian border", 3), ("Forest Region", 3)),
+        regions=(("Forest Region", 3),),  # listed "The Forest Region near the Liberian border"
         region_texts={"Forest Region": "Unrest flares around elections."},
     ),
     ("classic-escaped-crlf.xml", "QA"): Expected(  # <span class='header-paragraph'> headings
@@ -290,6 +299,152 @@ EXPECTED: dict[tuple[str, str], Expected] = {
         ("Nepal", 2, L2, date(2026, 4, 10), "classic"),
         summary="Exercise increased caution in Nepal due to unrest.",
     ),
+    # -- region headings and region blocks in the shapes seen 2023-2026 ----------------------
+    ("region-shapes.xml", "AZ"): Expected(  # "Level 4: Do Not Travel - <place>", listed first
+        ("Azerbaijan", 3, L3, date(2026, 4, 28), "classic"),
+        summary="Reconsider travel to Azerbaijan due to armed conflict. "
+        "Some areas have increased risk.",
+        change_note="There were no changes to the advisory level. "
+        "Areas of increased risk were updated.",
+        sections=("Country Summary",),
+        regions=(
+            ("Border with Armenia", 4),  # listed as "The border region with Armenia"
+            ("The former Nagorno-Karabakh oblast and the districts around it", 4),
+        ),
+        region_texts={"Border with Armenia": "Mines lie unmarked along the border roads."},
+    ),
+    ("region-shapes.xml", "PY"): Expected(  # "Level 2 - Exercise Increased Caution -  <place>"
+        ("Paraguay", 1, L1, date(2026, 8, 19), "classic"),
+        summary="Exercise Normal Precautions in Paraguay. Some areas have increased risk.",
+        change_note="There were no changes to the advisory level or risk indicators.",
+        sections=("Advisory summary",),
+        regions=(("Departments of Alto Parana and Amambay", 2),),
+        region_texts={
+            "Departments of Alto Parana and Amambay": "Smugglers move goods across the border "
+            "with Brazil."
+        },
+    ),
+    ("region-shapes.xml", "ET"): Expected(  # "<place> - Do Not Travel", "<place> -- Level 4: …"
+        ("Ethiopia", 3, L3, date(2023, 7, 31), "classic"),
+        summary="Reconsider travel to Ethiopia due to unrest.",
+        regions=(("Amhara Region", 4), ("Border areas with Kenya", 4)),
+        region_texts={"Border areas with Kenya": "Bandits cross the border at night."},
+    ),
+    ("region-shapes.xml", "MX"): Expected(  # "State of Colima: Do not travel due to …"
+        ("Mexico", 2, L2, date(2025, 8, 12), "classic"),
+        summary="Exercise increased caution in Mexico due to crime.",
+        sections=("State of Emergency",),  # a section: no guidance follows the name
+        regions=(
+            ("State of Colima", 4),  # in an <h4>
+            ("State of Guerrero", 4),  # "<strong>State of Guerrero:</strong> Do not travel …"
+            ("State of Chiapas", 3),
+            ("Mexico City (Ciudad de Mexico)", 2),  # no bold at all
+            ("State of Campeche", 1),  # "State of Campeche:<strong>Exercise normal …"
+        ),
+        region_texts={
+            "State of Colima": "Do not travel due to crime and kidnapping.\n\n"
+            "- Shootings between gangs have hurt bystanders.",
+            "State of Guerrero": "Do not travel due to crime.\n\n- Armed groups block roads.",
+            "State of Chiapas": "Reconsider travel due to crime.",
+            "State of Campeche": "Exercise normal precautions.\n\n"
+            "- Staff may travel anywhere in the state.",
+        },
+    ),
+    ("region-shapes.xml", "MZ"): Expected(  # listed "… inside …", headed "… within …"
+        ("Mozambique", 2, L2, date(2025, 6, 16), "classic"),
+        summary="Exercise increased caution in Mozambique due to crime. "
+        "Some areas have increased risk.",
+        change_note="Reissued after periodic review with minor edits.",
+        regions=(
+            ("Cabo Delgado Province and the Niassa Reserve within Niassa Province", 4),
+            ("The Zimbabwe border of Manica Province", 4),  # listed only
+        ),
+        region_texts={
+            "Cabo Delgado Province and the Niassa Reserve within Niassa Province": "Insurgents "
+            "attack villages and roads.",
+            "The Zimbabwe border of Manica Province": "The Zimbabwe border of Manica Province "
+            "due to landmines.",
+        },
+    ),
+    ("region-shapes.xml", "SA"): Expected(  # "<p><b>Do Not Travel</b> to the <b>Yemen border</b>"
+        ("Saudi Arabia", 3, L3, date(2026, 3, 3), "new"),
+        summary="Reconsider travel to Saudi Arabia due to armed conflict.",
+        sections=("Terrorism", "Exercise increased caution due to exit bans", "Aviation safety"),
+        texts={"Aviation safety": "Check the FAA notices before flying."},
+        regions=(("the Yemen border", 4),),  # said twice, one region
+        region_texts={
+            "the Yemen border": "Do Not Travel to the Yemen border due to threat of terrorism."
+        },
+    ),
+    ("region-shapes.xml", "KH"): Expected(  # the summary said again in bold: not a region
+        ("Cambodia", 2, L2, date(2025, 7, 25), "new"),
+        summary="Exercise increased caution in Cambodia due to crime and unrest.",
+        sections=("Overview",),
+        texts={
+            "Overview": "Exercise increased caution in Cambodia due to crime and unrest. "
+            "Some areas have increased risk."
+        },
+        regions=(("areas along the Thai border", 4), ("Phnom Penh", 2)),
+    ),
+    # -- summaries that lead into a list, and headings too long to be headings ----------------
+    ("summary-shapes.xml", "RU"): Expected(  # "Do not travel to Russia due to:" and a list
+        ("Russia", 4, L4, date(2025, 5, 8), "classic"),
+        summary="Do not travel to Russia due to:\n\n- The war with Ukraine.\n- Arbitrary arrests.",
+        change_note="Reissued after periodic review.",
+        sections=("U.S. citizens in Russia should leave now.",),
+        texts={"U.S. citizens in Russia should leave now.": "Embassy help is very limited."},
+    ),
+    ("summary-shapes.xml", "BY"): Expected(  # the same under an "Advisory summary" heading
+        ("Belarus", 4, L4, date(2025, 12, 22), "classic"),
+        summary="Do not travel to Belarus due to:\n\n"
+        "- Harassment by security officials.\n- Unrest.",
+        change_note="There were no changes to the advisory level or risk indicators.",
+        sections=("Advisory summary",),
+        texts={"Advisory summary": "Consular help is very limited."},
+    ),
+    ("summary-shapes.xml", "MY"): Expected(  # "…increased risk.<br>Exercise Increased Caution in:"
+        ("Malaysia", 1, L1, date(2024, 7, 24), "classic"),
+        summary="Exercise normal precautions in Malaysia. Some areas have increased risk.",
+        change_note="Reissued after periodic review with minor edits.",
+        sections=("Overview",),
+        regions=(("The eastern area of Sabah State", 2),),
+    ),
+    ("summary-shapes.xml", "VE"): Expected(  # an <h4> of three sentences is a paragraph
+        ("Venezuela", 4, L4, date(2026, 5, 18), "new"),
+        summary="Do not travel to Venezuela due to crime.",
+        sections=("U.S. embassy operations",),
+        texts={
+            "U.S. embassy operations": "In March 2026 the embassy in Caracas reopened after "
+            "years of closure. Consular services there remain limited. Most services are still "
+            "provided in Bogota.\n\n- Passport renewals are not offered in Caracas."
+        },
+    ),
+    ("summary-shapes.xml", "DO"): Expected(  # a long "If you decide to travel …, note that …:"
+        ("Dominican Republic", 2, L2, date(2025, 6, 12), "classic"),
+        summary="Exercise increased caution in the Dominican Republic due to crime.",
+        change_note="Updated after periodic review with minor edits.",
+        sections=("Advisory Summary", "If you decide to travel to the Dominican Republic"),
+        texts={
+            "Advisory Summary": "Violent crime happens across the country.\n\nIf you decide "
+            "to travel to the Dominican Republic, note that crime affects residents and visitors "
+            "alike in every province, including:\n\n- Robbery\n- Assault",
+        },
+    ),
+    ("summary-shapes.xml", "JP"): Expected(  # two sentences ending in ":" are not a heading
+        ("Japan", 1, L1, date(2025, 5, 15), "new"),
+        summary="Exercise normal precautions in Japan.",
+        sections=("Overview",),
+        texts={
+            "Overview": "If you travel to Japan, stay alert. Use these tips:\n\n"
+            "- Carry your passport."
+        },
+    ),
+    ("summary-shapes.xml", "AR"): Expected(  # the guidance sentence comes after other news
+        ("Argentina", 1, L1, date(2026, 5, 20), "classic"),
+        summary="Exercise normal precautions in Argentina due to health.",
+        change_note="The health risk indicator was added.",
+        sections=("Overview",),
+    ),
 }
 CASES = [
     pytest.param(f, code, exp, id=f"{Path(f).stem}-{code}") for (f, code), exp in EXPECTED.items()
@@ -363,6 +518,54 @@ def test_no_fused_or_split_words() -> None:
     for fused in ("travelto", "travelin", "cautionin", "Mal i", "precautionsin", "conflict.Non"):
         assert fused not in text
     assert "Do not travel to Mali for any reason." in text
+
+
+# A region listed under "Do Not Travel To:" and a region heading: one place, or two?
+SAME_PLACE = [
+    ("The border region with Armenia", "Border with Armenia", True),
+    ("The border areas with Venezuela", "The border areas with Venezuela, near Cúcuta", True),
+    (
+        "Cabo Delgado and the reserve inside Niassa",
+        "Cabo Delgado and the reserve within Niassa",
+        True,
+    ),
+    ("Areas marked off-limits by the army", "Areas Designated Off-Limits by the Army", True),
+    (
+        "Districts in the north of Nampula and Niassa",
+        "Northern districts of Nampula and Niassa",
+        True,
+    ),
+    ("State of Compeche", "State of Campeche", True),
+    ("Border with Iraq", "Border with Iran", False),
+    ("North Kivu", "South Kivu", False),
+    ("Rusizi District near the border", "Rubavu District near the border", False),
+    ("Areas north of Kande", "Northern border region", False),
+]
+
+
+@pytest.mark.parametrize(("listed", "heading", "same"), SAME_PLACE)
+def test_listed_region_and_its_heading_merge(listed: str, heading: str, same: bool) -> None:
+    html = (
+        f"<p>Do not travel to:</p><ul><li>{listed} due to crime.</li></ul>"
+        f"<p><b>{heading} &#8211; Level 4: Do Not Travel</b></p><p>Armed groups.</p>"
+    )
+    regions = describe(blocks(html), "Atlantis")["regions"]
+    if same:
+        assert [(r.name, r.level, r.text) for r in regions] == [(heading, 4, "Armed groups.")]
+    else:
+        assert [r.name for r in regions] == [listed, heading]
+
+
+def test_regions_of_different_levels_do_not_merge() -> None:
+    html = (
+        "<p>Reconsider travel to:</p><ul><li>Border with Armenia due to crime.</li></ul>"
+        "<p><b>Border with Armenia &#8211; Level 4: Do Not Travel</b></p><p>Mines.</p>"
+    )
+    regions = describe(blocks(html), "Azerbaijan")["regions"]
+    assert [(r.name, r.level) for r in regions] == [
+        ("Border with Armenia", 3),
+        ("Border with Armenia", 4),
+    ]
 
 
 def test_broken_items_are_reported_and_the_rest_parse() -> None:
@@ -527,6 +730,58 @@ def test_real_capture_parses_whole(shared_data: Path, name: str, count: int) -> 
         for text in texts:
             for bad in ("\xa0", "\r", "  ", "&nbsp;", "&amp;"):
                 assert bad not in text, (adv.name, bad, text)
+        assert not adv.summary.endswith(":"), adv.name
+        assert all(len(s.title) <= 120 for s in adv.sections), adv.name
+        places = [(r.name.lower(), r.level) for r in adv.regions]
+        assert len(places) == len(set(places)), adv.name
+
+
+@pytest.mark.shared
+def test_real_regions_in_the_new_rendering(shared_data: Path) -> None:
+    result = real_feed(shared_data, "feed-excerpt-7-items-2026-10-07.xml")
+    saudi = by_name(result, "Saudi Arabia")
+    assert [(r.name, r.level) for r in saudi.regions] == [("the Yemen border", 4)]
+    assert "Yemen border" not in next(
+        s.text for s in saudi.sections if s.title == "Aviation safety"
+    )
+    cambodia = by_name(result, "Cambodia")
+    assert cambodia.summary.startswith("Exercise increased caution in Cambodia due to crime")
+    assert [r.level for r in cambodia.regions] == [4, 2, 2]
+    assert not any(r.name.startswith("Cambodia") for r in cambodia.regions)
+
+
+# Region headings that must never end up as section titles (all seen in 2024-2026).
+REGION_TITLE = re.compile(
+    r"^Level\s*:?\s*[1-4]\s*[-–—:]+\s*[A-Za-z ]+\s[-–—]+\s*\w|\s[-–—]+\s*Level\s*:?\s*[1-4]\b"
+    r"|^State of [^:]+:\s*(Do not travel|Reconsider travel|Exercise)",
+    re.I,
+)
+
+
+@pytest.mark.shared
+def test_every_archived_version_reads_cleanly(shared_data: Path) -> None:
+    """Each distinct version of the daily archive (about 1,800) parses, and reads sensibly."""
+    import archive
+
+    if not archive.ARCHIVE.exists():
+        pytest.skip(f"{archive.ARCHIVE} is absent")
+    arc = archive.load()
+    versions = arc.all_versions()
+    when = archive.channel_date(arc.days[-1])
+    parsed = 0
+    for start in range(0, len(versions), 200):
+        result = parse_feed(archive.feed_xml(versions[start : start + 200], pub_date=when))
+        for broken in result.broken:  # the archive's empty days and two impossible dates
+            assert broken.reason == "empty description" or "issued date" in broken.reason
+        for adv in result.advisories:
+            parsed += 1
+            assert adv.summary and not adv.summary.endswith(":"), adv.name
+            for section in adv.sections:
+                assert len(section.title) <= 120, (adv.name, section.title)
+                assert not REGION_TITLE.search(section.title), (adv.name, section.title)
+            places = [(r.name.lower(), r.level) for r in adv.regions]
+            assert len(places) == len(set(places)), adv.name
+    assert parsed > 800
 
 
 @pytest.mark.shared
@@ -573,7 +828,9 @@ def test_real_region_headings(
     shared_data: Path, name: str, region: str, level: int, text: str
 ) -> None:
     adv = by_name(real_feed(shared_data, "feed-subset-11-items-2026-05-25.xml"), name)
-    (found,) = [r for r in adv.regions if r.name.startswith(region)]
+    # Listed under "Do Not Travel To:" and headed again below: one region, the heading's.
+    (found,) = adv.regions
+    assert found.name.startswith(region)
     assert found.level == level
     assert found.text.startswith(text)
     assert not any("– Level" in s.text for s in adv.sections)
