@@ -223,7 +223,7 @@ def test_history(run: Run, feed_server: FeedServer) -> None:
     result = run("history", "mali")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0] == "Mali: 2 version(s)"
+    assert lines[0] == "Mali (U.S. Department of State): 2 version(s)"
     assert lines[1].startswith("Level █")
     assert lines[-2].split()[:4] == ["1", "2026-11-20", "14:00", "2026-11-20"]
     assert lines[-2].endswith("first version")

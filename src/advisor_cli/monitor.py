@@ -48,16 +48,23 @@ def refresh(
     source_name: str,
     http: Http | None = None,
     watch: Mapping[str, Collection[str]] | None = None,
+    codes: Collection[str] | None = None,
 ) -> Refresh:
     """Fetch the source, parse it and record it; on failure, record the failure and raise.
 
     `watch` (consumer → destinations) queues their changes in the recording transaction.
+    `codes` limits sources that need a request per destination to those (None: all of them).
     """
     source = sources.get(source_name)
-    url = source.feed_url(sources.base_url(source))
     when = now()
-    info = store.fetch_info(source_name)
     http = http or Http()
+    if getattr(source, "KIND", "feed") == "per-destination":
+        from advisor_cli import pages
+
+        recorded, broken = pages.refresh(store, source, http, when, codes, watch)
+        return Refresh(source_name, False, broken, recorded)
+    url = source.feed_url(sources.base_url(source))
+    info = store.fetch_info(source_name)
     try:
         response = http.get(
             url,
@@ -121,12 +128,14 @@ class Update:
     anomalies: tuple[Anomaly, ...] = ()
 
 
-def update(store: Store, source_name: str, *, strict: bool = False) -> Update:
+def update(
+    store: Store, source_name: str, *, strict: bool = False, codes: Collection[str] | None = None
+) -> Update:
     """Refresh a source; unless strict, a failure with good data stored becomes a warning."""
     from advisor_cli.render import age
 
     try:
-        result = refresh(store, source_name)
+        result = refresh(store, source_name, codes=codes)
     except (FetchError, FeedError) as exc:
         info = store.fetch_info(source_name)
         if strict or info is None or info.last_success is None:

@@ -38,11 +38,25 @@ def show(
     advisor show ML niger --json
     """
     wanted = [destinations.resolve(name) for name in destination_names]
+    names = sources.expand(source)
+    found: dict[tuple[int, int], render.Shown] = {}
     with monitor.open_store() as store:
-        refresh(store, source, offline)
-        versions = monitor.load(store, source, [d.code for d in wanted])
-    title = sources.get(source).TITLE
-    shown = [render.Shown(v.advisory, d.name, title, v.last_seen) for d, v in zip(wanted, versions)]
+        for n, name in enumerate(names):
+            several = len(names) > 1
+            refresh(store, name, offline, codes=[d.code for d in wanted], lenient=several)
+            title = sources.get(name).TITLE
+            for i, d in enumerate(wanted):
+                try:
+                    (v,) = monitor.load(store, name, [d.code])
+                except NotStored as exc:
+                    if not several:
+                        raise
+                    render.note(str(exc))
+                    continue
+                found[(i, n)] = render.Shown(v.advisory, d.name, title, v.last_seen)
+    if not found:
+        raise NotStored(f"No source has an advisory for {', '.join(d.name for d in wanted)}.")
+    shown = [found[key] for key in sorted(found)]
     if section is not None:
         for s in shown:
             if not render.pick_sections(s.advisory, section):
@@ -54,8 +68,8 @@ def show(
     if as_json:
         data = [render.advisory_json(s) for s in shown]
         if section is not None:
-            for d, s in zip(data, shown):
-                d["sections"] = [
+            for item, s in zip(data, shown):
+                item["sections"] = [
                     {"title": x.title, "text": x.text}
                     for x in render.pick_sections(s.advisory, section)
                 ]
@@ -81,9 +95,12 @@ def list_(
     advisor list
     advisor list --min-level 3 --json
     """
+    names = sources.expand(source)
     with monitor.open_store() as store:
-        refresh(store, source, offline)
-        versions = store.all_current(source)
+        versions = []
+        for name in names:
+            refresh(store, name, offline, lenient=len(names) > 1)
+            versions += store.all_current(name)
         if not versions:
             raise NotStored("Nothing is stored yet; run without --offline once to fetch it.")
     advisories = [v.advisory for v in versions]
@@ -91,7 +108,7 @@ def list_(
         advisories = [a for a in advisories if a.level == level]
     if min_level is not None:
         advisories = [a for a in advisories if a.level >= min_level]
-    advisories.sort(key=lambda a: (-a.level, destinations.key(a.name)))
+    advisories.sort(key=lambda a: (-a.level, destinations.key(a.name), a.source))
     if as_json:
         render.print_json(
             [
@@ -108,7 +125,8 @@ def list_(
             ]
         )
         return
-    render.listing([render.Row(a.level, a.label, a.name, a.issued) for a in advisories])
+    rows = [render.Row(a.level, a.label, a.name, a.issued, a.source) for a in advisories]
+    render.listing(rows, with_source=len(names) > 1)
 
 
 @cli.command()

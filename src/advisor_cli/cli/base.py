@@ -52,10 +52,10 @@ destination_args = click.argument(
 )
 source_option = click.option(
     "--source",
-    type=click.Choice(sources.NAMES),
+    type=click.Choice([*sources.NAMES, "all"]),
     default="us",
     show_default=True,
-    help="Which government's advisories to use.",
+    help="Which government's advisories to use (all: every one).",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 offline_option = click.option(
@@ -75,10 +75,23 @@ def cli(debug: bool) -> None:
     """
 
 
-def refresh(store: Any, source: str, offline: bool, strict: bool = False) -> monitor.Update:
+def refresh(
+    store: Any,
+    source: str,
+    offline: bool,
+    strict: bool = False,
+    codes: list[str] | None = None,
+    lenient: bool = False,
+) -> monitor.Update:
+    """Update a source unless offline, printing its warnings; `lenient` turns failure into one."""
     if offline:
         return monitor.Update()
-    update = monitor.update(store, source, strict=strict)
+    try:
+        update = monitor.update(store, source, strict=strict, codes=codes)
+    except AdvisorError as exc:
+        if not lenient:
+            raise
+        update = monitor.Update((f"{sources.get(source).TITLE}: {exc}",))
     for warning in update.warnings:
         render.warn(warning)
     return update

@@ -6,7 +6,7 @@ from itertools import pairwise
 
 import click
 
-from advisor_cli import destinations, monitor, render
+from advisor_cli import destinations, monitor, render, sources
 from advisor_cli.cli.base import (
     cli,
     complete_destination,
@@ -16,7 +16,8 @@ from advisor_cli.cli.base import (
     source_option,
 )
 from advisor_cli.diff import compare
-from advisor_cli.errors import ExitStatus, UsageError
+from advisor_cli.errors import AdvisorError, ExitStatus, NotStored, UsageError
+from advisor_cli.store import Store
 from advisor_cli.store import stamp as store_stamp
 
 
@@ -54,23 +55,47 @@ def diff(
     if ref_to and not ref_from:
         raise UsageError("--to needs --from.")
     wanted = [destinations.resolve(name) for name in destination_names]
+    names = sources.expand(source)
+    found: list[monitor.Report] = []
+    failed = False
     with monitor.open_store() as store:
-        # Without fresh data "nothing changed" would be a guess: a failed fetch fails the diff.
-        update = refresh(store, source, offline or ref_from is not None, strict=True)
-        if ref_from:
-            found = [monitor.between(store, source, d.code, ref_from, ref_to) for d in wanted]
-        elif offline:
-            found = [monitor.latest_two(store, source, d.code) for d in wanted]
-        else:
-            found = [
-                monitor.since_last(store, "diff", source, d.code, update.anomalies) for d in wanted
-            ]
+        for name in names:
+            codes = [d.code for d in wanted]
+            try:
+                # Without fresh data "nothing changed" would be a guess: a failed fetch fails.
+                update = refresh(store, name, offline or ref_from is not None, True, codes)
+                found += [
+                    _report(store, name, d.code, update, ref_from, ref_to, offline) for d in wanted
+                ]
+            except AdvisorError as exc:
+                if len(names) == 1:
+                    raise
+                render.warn(f"{sources.get(name).TITLE}: {exc}")
+                failed = True
     if as_json:
         data = [render.report_json(r) for r in found]
         render.print_json(data[0] if len(data) == 1 else data)
     elif not quiet:
         render.reports(found)
+    if failed:
+        ctx.exit(ExitStatus.FAILURE)
     ctx.exit(ExitStatus.CHANGED if any(r.changed for r in found) else ExitStatus.OK)
+
+
+def _report(
+    store: Store,
+    source: str,
+    code: str,
+    update: monitor.Update,
+    ref_from: str | None,
+    ref_to: str | None,
+    offline: bool,
+) -> monitor.Report:
+    if ref_from:
+        return monitor.between(store, source, code, ref_from, ref_to)
+    if offline:
+        return monitor.latest_two(store, source, code)
+    return monitor.since_last(store, "diff", source, code, update.anomalies)
 
 
 @cli.command()
@@ -85,20 +110,33 @@ def history(destination_name: str, source: str, as_json: bool) -> None:
     advisor history mali --json
     """
     wanted = destinations.resolve(destination_name)
+    names = sources.expand(source)
+    histories = []
     with monitor.open_store() as store:
-        current = monitor.load(store, source, [wanted.code])[0]
-        code = current.advisory.destination
-        versions = store.history(source, code)
-        timeline = store.timeline(source, code)
-    headlines = ["first version"] + [
-        compare(a.advisory, b.advisory).headline() for a, b in pairwise(versions)
-    ]
-    if as_json:
-        render.print_json(
+        for name in names:
+            try:
+                (current,) = monitor.load(store, name, [wanted.code])
+            except NotStored as exc:
+                if len(names) == 1:
+                    raise
+                render.note(str(exc))
+                continue
+            code = current.advisory.destination
+            histories.append((name, current, store.history(name, code), store.timeline(name, code)))
+    data = []
+    for name, current, versions, timeline in histories:
+        headlines = ["first version"] + [
+            compare(a.advisory, b.advisory).headline() for a, b in pairwise(versions)
+        ]
+        if not as_json:
+            title = f"{current.advisory.name} ({sources.get(name).TITLE})"
+            render.history(title, versions, headlines, timeline, monitor.now())
+            continue
+        data.append(
             {
                 "destination": current.advisory.name,
-                "code": code,
-                "source": source,
+                "code": current.advisory.destination,
+                "source": name,
                 "versions": [
                     {
                         "version": v.seq,
@@ -113,8 +151,8 @@ def history(destination_name: str, source: str, as_json: bool) -> None:
                 ],
             }
         )
-        return
-    render.history(current.advisory.name, versions, headlines, timeline, monitor.now())
+    if as_json:
+        render.print_json(data[0] if len(data) == 1 else data)
 
 
 @cli.command()

@@ -114,26 +114,29 @@ class Row:
     label: str
     name: str
     issued: date | None
+    source: str = ""
 
 
-def listing(rows: Sequence[Row]) -> None:
+def listing(rows: Sequence[Row], with_source: bool = False) -> None:
+    """The table of `list`: level, destination, issued date, advice (and source, for several)."""
     if use_rich():
         from rich.table import Table
         from rich.text import Text
 
         table = Table(box=None, header_style="bold", pad_edge=False)
-        for col in ("Level", "Destination", "Advice", "Issued"):
+        columns = ["Level", "Destination", "Advice", "Issued"] + (["Source"] if with_source else [])
+        for col in columns:
             table.add_column(col)
         for r in rows:
-            table.add_row(
-                badge(r.level), Text(safe(r.name)), Text(safe(r.label)), fmt_date(r.issued)
-            )
+            cells = [badge(r.level), Text(safe(r.name)), Text(safe(r.label)), fmt_date(r.issued)]
+            table.add_row(*cells, *([r.source] if with_source else []))
         terminal().print(table)
         return
     width = max((len(r.name) for r in rows), default=11)
-    out = [f"{'Level':<6} {'Destination':<{width}}  {'Issued':<10}  Advice"]
+    extra = "Source  " if with_source else ""
+    out = [f"{'Level':<6} {extra}{'Destination':<{width}}  {'Issued':<10}  Advice"]
     for r in rows:
-        out.append(
-            f"{r.level:<6} {safe(r.name):<{width}}  {fmt_date(r.issued):<10}  {safe(r.label)}"
-        )
+        issued = fmt_date(r.issued)
+        src = f"{r.source:<6}  " if with_source else ""
+        out.append(f"{r.level:<6} {src}{safe(r.name):<{width}}  {issued:<10}  {safe(r.label)}")
     echo("\n".join(out))

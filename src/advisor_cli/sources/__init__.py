@@ -11,6 +11,11 @@ from advisor_cli.errors import UsageError
 NAMES = ("us",)
 
 
+def expand(name: str) -> list[str]:
+    """The sources a --source value stands for: "all" is every one."""
+    return list(NAMES) if name == "all" else [name]
+
+
 def get(name: str) -> ModuleType:
     """The module of a source, by its short name."""
     if name not in NAMES:

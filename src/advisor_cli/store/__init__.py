@@ -5,6 +5,7 @@ from __future__ import annotations
 from advisor_cli.store.base import (
     Anomaly,
     Fetch,
+    PageValidators,
     Recorded,
     Version,
     parse_stamp,
@@ -17,6 +18,7 @@ from advisor_cli.store.record import Recording
 __all__ = [
     "Anomaly",
     "Fetch",
+    "PageValidators",
     "Recorded",
     "Store",
     "Version",

@@ -6,7 +6,7 @@ import hashlib
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -54,6 +54,15 @@ class Fetch:
     last_success: datetime | None
     last_error: str | None
     item_count: int | None
+
+
+@dataclass(frozen=True)
+class PageValidators:
+    """What a conditional request for one page needs next time."""
+
+    url: str
+    etag: str | None
+    last_modified: str | None
 
 
 @dataclass(frozen=True)
@@ -201,6 +210,21 @@ class StoreBase:
     def _version(self, row: tuple[int, int | None, str, str, str]) -> Version:
         advisory = Advisory.from_dict(json.loads(self._get_blob(row[2])))
         return Version(row[0], row[1], advisory, parse_stamp(row[3]), parse_stamp(row[4]))
+
+    def page_validators(self, url: str) -> PageValidators | None:
+        row = self.db.execute(
+            "SELECT url, etag, last_modified FROM validators WHERE url = ?", (url,)
+        ).fetchone()
+        return PageValidators(*row) if row else None
+
+    def touch(self, source: str, destinations: Sequence[str], now: datetime) -> None:
+        """A 304 for these destinations' pages: their current versions were seen again now."""
+        with self.transaction():
+            self.db.executemany(
+                "UPDATE versions SET last_seen = ? WHERE id IN (SELECT version_id FROM current"
+                " WHERE source = ? AND destination = ?)",
+                [(stamp(now), source, d) for d in destinations],
+            )
 
     def version(self, version_id: int) -> Version | None:
         row = self.db.execute(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 
 from advisor_cli import noise
 from advisor_cli.model import BrokenItem, FeedResult, Item
-from advisor_cli.store.base import Anomaly, Recorded, parse_stamp, stamp
+from advisor_cli.store.base import Anomaly, PageValidators, Recorded, parse_stamp, stamp
 from advisor_cli.store.outbox import Outbox
 
 
@@ -24,11 +24,15 @@ class Recording(Outbox):
         etag: str | None = None,
         last_modified: str | None = None,
         watch: Mapping[str, Collection[str]] | None = None,
+        item_count: int | None = None,
+        pages: Sequence[PageValidators] = (),
     ) -> Recorded:
         """Record one successful fetch: new versions, the current one per destination, anomalies.
 
         `watch` maps a consumer (such as "check") to the destinations it watches: their changes
         go into the outbox in this same transaction, so that none can be lost in between.
+        `item_count` is the size of the source's list (default: the items given); `pages` are
+        validators of per-destination pages, saved only together with what they describe.
         """
         groups: dict[str, list[Item]] = {}
         for item in result.items:
@@ -58,8 +62,14 @@ class Recording(Outbox):
                     last_modified,
                     stamp(now),
                     stamp(now),
-                    len(result.items) + len(result.broken),
+                    len(result.items) + len(result.broken) if item_count is None else item_count,
                 ),
+            )
+            self.db.executemany(
+                "INSERT INTO validators (url, etag, last_modified, fetched_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,"
+                " last_modified = excluded.last_modified, fetched_at = excluded.fetched_at",
+                [(p.url, p.etag, p.last_modified, stamp(now)) for p in pages],
             )
             for consumer, destinations in (watch or {}).items():
                 self._enqueue_changes(consumer, source, destinations, now)

@@ -90,7 +90,16 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_pending ON outbox (consumer, delivered_at)
 """
 
-MIGRATIONS = (V1, V2)
+V3 = """
+CREATE TABLE validators (
+    url TEXT PRIMARY KEY,                   -- a per-destination page, for conditional requests
+    etag TEXT,
+    last_modified TEXT,
+    fetched_at TEXT NOT NULL
+)
+"""
+
+MIGRATIONS = (V1, V2, V3)
 
 
 def statements(script: str) -> list[str]:
