@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from advisor_cli.cli import advisories, changes, watching  # noqa: F401 - they register commands
+from advisor_cli.cli import advisories, changes, governments, watching  # noqa: F401 - they register commands
 from advisor_cli.cli.base import cli
 
 __all__ = ["cli", "main"]

@@ -11,21 +11,27 @@ from advisor_cli.render.changes import (
     change_plain,
     history,
     level_strip,
+    local_time,
     no_change_line,
     report_json,
     reports,
 )
+from advisor_cli.render.compare import Opinion, SourceInfo, comparison, source_list
 
 __all__ = [
+    "Opinion",
     "Row",
     "Shown",
+    "SourceInfo",
     "advisory_json",
     "age",
     "change_plain",
+    "comparison",
     "echo",
     "history",
     "level_strip",
     "listing",
+    "local_time",
     "no_change_line",
     "note",
     "pick_sections",
@@ -34,5 +40,6 @@ __all__ = [
     "reports",
     "safe",
     "show",
+    "source_list",
     "warn",
 ]

@@ -28,6 +28,14 @@ def base_url(source: ModuleType) -> str:
     return (os.environ.get(source.BASE_ENV) or source.BASE_URL).rstrip("/")
 
 
+def endpoints(source: ModuleType) -> list[str]:
+    """The URLs a source is read from, with the base in force (placeholders for per-page ones)."""
+    base = base_url(source)
+    if getattr(source, "KIND", "feed") == "per-destination":
+        return [source.index_url(base), base + source.PAGE_PATH]
+    return [source.feed_url(base)]
+
+
 def covering(source: ModuleType, destination: str) -> list[str]:
     """Destinations whose item also speaks for `destination` (Hong Kong inside China's)."""
     covers: dict[str, tuple[str, ...]] = getattr(source, "COVERS", {})

@@ -1,0 +1,112 @@
+"""Governments side by side (`compare`), and the list of sources (`sources`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from advisor_cli.model import Advisory
+from advisor_cli.render.base import badge, echo, fmt_date, safe, terminal, use_rich
+
+
+@dataclass(frozen=True)
+class Opinion:
+    """One government's advice on a destination, or why it is missing."""
+
+    source: str
+    title: str
+    advisory: Advisory | None
+    problem: str = ""
+
+
+def _regions(adv: Advisory) -> str:
+    if not adv.regions:
+        return "none"
+    names = [f"{r.name} (L{r.level})" for r in adv.regions[:3]]
+    more = f" and {len(adv.regions) - 3} more" if len(adv.regions) > 3 else ""
+    return "; ".join(names) + more
+
+
+def _short(text: str, limit: int = 140) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def comparison(name: str, opinions: Sequence[Opinion]) -> None:
+    """One row per government: its advice, common level, date, regions, change note, link."""
+    if use_rich():
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(title=safe(name), show_lines=True, header_style="bold", expand=True)
+        for col in ("Government", "Advice", "Level", "Issued", "Regional advice", "Change note"):
+            table.add_column(col, overflow="fold")
+        for o in opinions:
+            if o.advisory is None:
+                table.add_row(o.title, Text(safe(o.problem), style="dim"), "", "", "", "")
+                continue
+            a = o.advisory
+            advice = Text(safe(a.label))
+            advice.append("\n" + safe(a.url), style="dim link " + safe(a.url))
+            table.add_row(
+                o.title,
+                advice,
+                badge(a.level),
+                fmt_date(a.issued),
+                Text(safe(_regions(a))),
+                Text(safe(_short(a.change_note))),
+            )
+        terminal().print(table)
+        return
+    blocks = [safe(name)]
+    for o in opinions:
+        if o.advisory is None:
+            blocks.append(f"{o.title}\n  {safe(o.problem)}")
+            continue
+        a = o.advisory
+        blocks.append(
+            "\n".join(
+                [
+                    o.title,
+                    f"  Advice:   {safe(a.label)}",
+                    f"  Level:    {a.level}",
+                    f"  Issued:   {fmt_date(a.issued)}",
+                    f"  Regions:  {safe(_regions(a))}",
+                    f"  Change:   {safe(_short(a.change_note)) or 'none given'}",
+                    f"  Link:     {safe(a.url)}",
+                ]
+            )
+        )
+    echo("\n\n".join(blocks))
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    name: str
+    title: str
+    endpoints: tuple[str, ...]
+    licence: str
+    attribution: str
+    last_fetched: str
+    last_error: str
+
+
+def source_list(items: Sequence[SourceInfo]) -> None:
+    blocks = []
+    for s in items:
+        lines = [f"{s.name}  {s.title}"]
+        lines += [f"  endpoint:     {e}" for e in s.endpoints]
+        lines += [
+            f"  licence:      {s.licence}",
+            f"  attribution:  {s.attribution}",
+            f"  last fetched: {s.last_fetched or 'never'}",
+        ]
+        if s.last_error:
+            lines.append(f"  last error:   {safe(s.last_error)}")
+        blocks.append("\n".join(lines))
+    echo("\n\n".join(blocks))
+
+
+def iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
