@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from advisor_cli import check as checking
-from advisor_cli import config as configuration
-from advisor_cli import destinations, monitor, render, sources, watchlist
+from advisor_cli import destinations, monitor, render, sources
 from advisor_cli.cli.base import cli, complete_destination, json_option
 from advisor_cli.errors import ExitStatus, UsageError
 from advisor_cli.paths import paths
+
+if TYPE_CHECKING:
+    from advisor_cli import check as checking
+
+# config (tomlkit), check and email load only for the commands that use them: `show` stays fast.
 
 
 @cli.command()
@@ -50,6 +55,9 @@ def check(
     advisor check mali niger --no-email
     advisor check --all --json
     """
+    from advisor_cli import check as checking
+    from advisor_cli import config as configuration
+
     config = configuration.load()
     if destination_names and check_all:
         raise UsageError("Give destinations or --all, not both.")
@@ -135,6 +143,8 @@ def watch_add(names: tuple[str, ...]) -> None:
     \b
     advisor watch add mali "côte d'ivoire"
     """
+    from advisor_cli import watchlist
+
     added = watchlist.watch_add(names)
     render.note(f"Watching: {', '.join(added)}." if added else "Already watched.")
 
@@ -149,6 +159,8 @@ def watch_remove(names: tuple[str, ...]) -> None:
     \b
     advisor watch remove niger
     """
+    from advisor_cli import watchlist
+
     removed = watchlist.watch_remove(names)
     render.note(f"No longer watching: {', '.join(removed)}.")
 
@@ -161,6 +173,8 @@ def watch_list(as_json: bool) -> None:
     \b
     advisor watch list --json
     """
+    from advisor_cli import watchlist
+
     watched = watchlist.watch_list()
     if as_json:
         render.print_json([{"destination": d.name, "code": d.code} for d in watched])
@@ -187,6 +201,8 @@ def config_show() -> None:
     \b
     advisor config show
     """
+    from advisor_cli import config as configuration
+
     render.print_json(configuration.effective(configuration.load()))
 
 
@@ -198,6 +214,8 @@ def config_check(ctx: click.Context) -> None:
     \b
     advisor config check
     """
+    from advisor_cli import config as configuration
+
     path = paths().config_file
     problems = configuration.problems(path)
     for problem in problems:
@@ -223,6 +241,7 @@ def notify_test() -> None:
     \b
     advisor notify test
     """
+    from advisor_cli import config as configuration
     from advisor_cli import notify as mail
 
     config = configuration.load()
