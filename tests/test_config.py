@@ -110,8 +110,11 @@ BAD = [
         "line 3: watch: Unknown destination 'mlai'. Did you mean: Mali, Malta, Malawi?",
     ),
     ("watch = [1]\n", "line 1: watch entries must be names, not 1."),
-    ('\n\nsources = ["us", "uk"]\n', "line 3: sources: unknown source 'uk'; choose from: us."),
-    ("sources = []\n", "line 1: sources must list some of us, not an empty list."),
+    (
+        '\n\nsources = ["us", "fr"]\n',
+        "line 3: sources: unknown source 'fr'; choose from: us, uk, ca, de.",
+    ),
+    ("sources = []\n", "line 1: sources must list some of us, uk, ca, de, not an empty list."),
     ("# hello\nemial = {}\n", "line 2: unknown key 'emial'. Did you mean 'email'?"),
     ("colour = true\n", "line 1: unknown key 'colour' (known keys: watch, sources, email)."),
     (

@@ -80,7 +80,7 @@ def run(
     for source, codes in targets.items():
         wanted = codes if codes is not None else sorted(store.destinations(source))
         try:
-            monitor.refresh(store, source, watch={CONSUMER: wanted})
+            monitor.refresh(store, source, watch={CONSUMER: wanted}, codes=codes)
         except (FetchError, FeedError) as exc:
             failures.append(f"{sources.get(source).TITLE}: {exc}")
             if store.last_event(CONSUMER, source) != "failure":

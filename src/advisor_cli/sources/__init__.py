@@ -8,7 +8,7 @@ from types import ModuleType
 
 from advisor_cli.errors import UsageError
 
-NAMES = ("us",)
+NAMES = ("us", "uk", "ca", "de")
 
 
 def expand(name: str) -> list[str]:

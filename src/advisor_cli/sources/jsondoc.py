@@ -20,7 +20,7 @@ def load(body: bytes, what: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise FeedError(f"The {what} is not valid JSON ({exc.msg} at line {exc.lineno}).") from None
+        raise FeedError(f"The {what} is not valid JSON ({exc.msg}, line {exc.lineno}).") from None
 
 
 def field(obj: Any, key: str, kind: type[T], what: str) -> T:
