@@ -118,7 +118,7 @@ def list_(
                     "code": a.destination,
                     "level": a.level,
                     "label": a.label,
-                    "issued": a.issued.isoformat() if a.issued else None,
+                    "issued": render.iso_date(a.issued),
                     "url": a.url,
                 }
                 for a in advisories

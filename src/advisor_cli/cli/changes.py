@@ -143,7 +143,7 @@ def history(destination_name: str, source: str, as_json: bool) -> None:
                         "first_seen": store_stamp(v.first_seen),
                         "last_seen": store_stamp(v.last_seen),
                         "level": v.advisory.level,
-                        "issued": v.advisory.issued.isoformat() if v.advisory.issued else None,
+                        "issued": render.iso_date(v.advisory.issued),
                         "current": v.id == current.id,
                         "changes": h,
                     }

@@ -7,7 +7,6 @@ import click
 from advisor_cli import destinations, monitor, render, sources
 from advisor_cli.cli.base import cli, complete_destination, json_option, offline_option, refresh
 from advisor_cli.errors import AdvisorError, ExitStatus
-from advisor_cli.render.compare import iso
 
 
 @cli.command()
@@ -47,7 +46,7 @@ def compare(ctx: click.Context, destination_name: str, as_json: bool, offline: b
                         "title": o.title,
                         "advice": o.advisory.label,
                         "level": o.advisory.level,
-                        "issued": iso(o.advisory.issued),
+                        "issued": render.iso_date(o.advisory.issued),
                         "regions": [{"name": r.name, "level": r.level} for r in o.advisory.regions],
                         "change_note": o.advisory.change_note,
                         "url": o.advisory.url,

@@ -74,3 +74,8 @@ def badge(level: int) -> Any:
 
 def fmt_date(d: date | None) -> str:
     return d.isoformat() if d else "unknown"
+
+
+def iso_date(d: date | None) -> str | None:
+    """A date for JSON: ISO 8601, or null."""
+    return d.isoformat() if d else None

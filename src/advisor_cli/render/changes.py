@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from advisor_cli.render.base import (
@@ -11,6 +11,7 @@ from advisor_cli.render.base import (
     badge,
     echo,
     fmt_date,
+    iso_date,
     note,
     safe,
     terminal,
@@ -43,7 +44,7 @@ def report_json(report: Any) -> dict[str, Any]:
         "changed": report.changed,
         "level": {"old": old.level if old else None, "new": new.level},
         "direction": change.direction if change else "unchanged",
-        "issued": {"old": _iso(old.issued) if old else None, "new": _iso(new.issued)},
+        "issued": {"old": iso_date(old.issued) if old else None, "new": iso_date(new.issued)},
         "change_note": change.change_note if change else "",
         "regions": {"added": [], "removed": [], "changed": []},
         "sections": {"added": [], "removed": [], "changed": [], "unchanged": 0},
@@ -66,10 +67,6 @@ def report_json(report: Any) -> dict[str, Any]:
             "unchanged": change.sections_unchanged,
         }
     return data
-
-
-def _iso(d: date | None) -> str | None:
-    return d.isoformat() if d else None
 
 
 def no_change_line(report: Any) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 
 from advisor_cli.model import Advisory
 from advisor_cli.render.base import badge, echo, fmt_date, safe, terminal, use_rich
@@ -106,7 +105,3 @@ def source_list(items: Sequence[SourceInfo]) -> None:
             lines.append(f"  last error:   {safe(s.last_error)}")
         blocks.append("\n".join(lines))
     echo("\n\n".join(blocks))
-
-
-def iso(d: date | None) -> str | None:
-    return d.isoformat() if d else None
