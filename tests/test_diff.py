@@ -175,3 +175,19 @@ def test_change_note_only_when_new() -> None:
     assert compare(BASE, edit(level=4)).change_note == ""
     noted = edit(level=4, change_note="The advisory level was increased to 4.")
     assert compare(BASE, noted).change_note == "The advisory level was increased to 4."
+
+
+def test_region_text_change_is_a_change() -> None:
+    new = edit(regions=(Region("Kidal", 4, "Do not travel to Kidal or its surroundings."),))
+    change = compare(BASE, new)
+    assert change.changed
+    assert change.headline() == "1 region changed"
+    (region,) = change.regions_changed
+    assert (region.old, region.new, region.level_moved) == (4, 4, False)
+    assert region.text is not None
+    assert "+Do not travel to Kidal or its surroundings." in region.text.unified()
+
+
+def test_region_text_in_other_spacing_is_not_a_change() -> None:
+    new = edit(regions=(Region("Kidal", 4, "  do not travel to   Kidal. "),))
+    assert not compare(BASE, new).changed

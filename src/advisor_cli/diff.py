@@ -32,9 +32,16 @@ class TextChange:
 
 @dataclass(frozen=True)
 class RegionChange:
+    """A region kept under the same name whose level or text (or both) changed."""
+
     name: str
     old: int
     new: int
+    text: TextChange | None = None  # set when the region's own text changed
+
+    @property
+    def level_moved(self) -> bool:
+        return self.old != self.new
 
 
 @dataclass(frozen=True)
@@ -173,11 +180,16 @@ def _match_regions(
     after = {_key(r.name): r for r in new}
     added = [r for k, r in after.items() if k not in before]
     removed = [r for k, r in before.items() if k not in after]
-    changed = [
-        RegionChange(r.name, before[k].level, r.level)
-        for k, r in after.items()
-        if k in before and before[k].level != r.level
-    ]
+    changed = []
+    for k, r in after.items():
+        if k not in before:
+            continue
+        was = before[k]
+        text = None
+        if normalise(was.text) != normalise(r.text):
+            text = TextChange(r.name, was.text, r.text)
+        if was.level != r.level or text is not None:
+            changed.append(RegionChange(r.name, was.level, r.level, text))
     return added, removed, changed
 
 

@@ -215,9 +215,10 @@ def _change_html(change: Change) -> str:
     regions += [
         f'<del style="{DEL}">{_esc(r.name)}</del> (level {r.level})' for r in change.regions_removed
     ]
-    regions += [
-        f"{_esc(r.name)}: {_badge(r.old)} &rarr; {_badge(r.new)}" for r in change.regions_changed
-    ]
+    for r in change.regions_changed:
+        move = f"{_badge(r.old)} &rarr; {_badge(r.new)}" if r.level_moved else _badge(r.new)
+        text = f"<br>{_words(r.text)}" if r.text else ""
+        regions.append(f"{_esc(r.name)}: {move}{text}")
     if regions:
         parts.append(
             _heading("Regions") + "<ul>" + "".join(f"<li>{r}</li>" for r in regions) + "</ul>"

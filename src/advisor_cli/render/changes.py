@@ -57,7 +57,13 @@ def report_json(report: Any) -> dict[str, Any]:
             "added": [{"name": r.name, "level": r.level} for r in change.regions_added],
             "removed": [{"name": r.name, "level": r.level} for r in change.regions_removed],
             "changed": [
-                {"name": r.name, "old": r.old, "new": r.new} for r in change.regions_changed
+                {
+                    "name": r.name,
+                    "old": r.old,
+                    "new": r.new,
+                    "diff": r.text.unified() if r.text else "",
+                }
+                for r in change.regions_changed
             ],
         }
         data["sections"] = {
@@ -92,7 +98,11 @@ def change_plain(change: Any) -> str:
         lines.append("Regions:")
         lines += [f"  + Level {r.level}: {safe(r.name)}" for r in change.regions_added]
         lines += [f"  - Level {r.level}: {safe(r.name)}" for r in change.regions_removed]
-        lines += [f"  ~ {safe(r.name)}: Level {r.old} → {r.new}" for r in change.regions_changed]
+        for r in change.regions_changed:
+            what = f"Level {r.old} → {r.new}" if r.level_moved else f"Level {r.new}, text changed"
+            lines.append(f"  ~ {safe(r.name)}: {what}")
+            if r.text:
+                lines += [f"    {line}" for line in safe(r.text.unified()).splitlines()]
     for s in change.sections_added:
         lines.append(f"Section added: {safe(s.title)}")
         lines += [f"  + {line}" for line in safe(s.text).splitlines() if line]
@@ -143,7 +153,14 @@ def _rich_change(change: Any) -> Any:
     for r in change.regions_removed:
         parts.append(Text.assemble(("  - ", "red"), badge(r.level), " ", (safe(r.name), "strike")))
     for r in change.regions_changed:
-        parts.append(Text.assemble("  ~ ", safe(r.name), " ", badge(r.old), " → ", badge(r.new)))
+        if r.level_moved:
+            parts.append(
+                Text.assemble("  ~ ", safe(r.name), " ", badge(r.old), " → ", badge(r.new))
+            )
+        else:
+            parts.append(Text.assemble("  ~ ", safe(r.name), " ", badge(r.new), " text changed"))
+        if r.text:
+            parts.append(_words(r.text))
     for s in change.sections_added:
         parts += [
             Rule(Text(f"{safe(s.title)} (added)", style="bold green"), align="left", style="dim"),
@@ -157,10 +174,7 @@ def _rich_change(change: Any) -> Any:
         parts.append(
             Rule(Text(f"{safe(c.title)} (changed)", style="bold"), align="left", style="dim")
         )
-        words = Text()
-        for op, text in c.words():
-            words.append(safe(text), {"=": "", "-": "red strike", "+": "bold green"}[op])
-        parts.append(words)
+        parts.append(_words(c))
     if change.sections_unchanged:
         n = change.sections_unchanged
         parts.append(Text(f"{n} section{'s' if n != 1 else ''} unchanged", style="dim"))
@@ -252,3 +266,13 @@ def history(
         dates = f"{first_seen:<16}  {last_seen:<16}"
         out.append(f"{seq:>3}  {dates}  {level:<5}  {issued:<10}  {safe(headline)}")
     echo("\n".join(out))
+
+
+def _words(change: Any) -> Any:
+    """A TextChange as one rich Text: deleted words struck out in red, inserted ones green."""
+    from rich.text import Text
+
+    words = Text()
+    for op, text in change.words():
+        words.append(safe(text), {"=": "", "-": "red strike", "+": "bold green"}[op])
+    return words
