@@ -13,7 +13,7 @@ from typing import IO
 from advisor_cli import destinations, monitor, sources
 from advisor_cli.config import EmailConfig
 from advisor_cli.diff import compare
-from advisor_cli.errors import AdvisorError, FeedError, FetchError
+from advisor_cli.errors import AdvisorError, FeedError, FetchError, StorageError
 from advisor_cli.notify import NotifyError, SourceEvent, compose, send
 from advisor_cli.paths import paths
 from advisor_cli.store import Store
@@ -47,8 +47,11 @@ def lock(path: Path, wait: float | None = None) -> Iterator[None]:
     import fcntl
 
     wait = float(os.environ.get("ADVISOR_LOCK_WAIT", LOCK_WAIT)) if wait is None else wait
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle: IO[str] = open(path, "a")  # noqa: SIM115 - held for the whole block
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle: IO[str] = open(path, "a")  # noqa: SIM115 - held for the whole block
+    except OSError as exc:  # a read-only or full disk: the database would fail the same way
+        raise StorageError(f"Could not create the lock file {path}: {exc.strerror}.") from None
     try:
         deadline = time.monotonic() + wait
         while True:

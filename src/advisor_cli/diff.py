@@ -20,10 +20,13 @@ class TextChange:
 
     def unified(self, context: int = 2) -> str:
         """A unified diff of the lines, without file headers."""
-        lines = difflib.unified_diff(
-            self.old.splitlines(), self.new.splitlines(), n=context, lineterm=""
+        lines = list(
+            difflib.unified_diff(
+                self.old.splitlines(), self.new.splitlines(), n=context, lineterm=""
+            )
         )
-        return "\n".join(line for line in lines if not line.startswith(("---", "+++")))
+        # Only the first two lines are file headers: a removed line of text may start with "--".
+        return "\n".join(lines[2:])
 
     def words(self) -> list[tuple[str, str]]:
         """(op, text) runs of a word-level diff: op is "=", "-" or "+"."""

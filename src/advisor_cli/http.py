@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -11,11 +12,20 @@ from advisor_cli import HOMEPAGE, __version__
 from advisor_cli.errors import FetchError
 
 if TYPE_CHECKING:
+    from types import TracebackType
+
     import requests
+    from typing_extensions import Self
+    from urllib3.connectionpool import ConnectionPool
+    from urllib3.response import BaseHTTPResponse
+    from urllib3.util.retry import Retry
 
 USER_AGENT = f"advisor/{__version__} (+{HOMEPAGE})"
 MAX_BYTES = 20 * 1024 * 1024
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+# The longest Retry-After advisor waits for. A server that asks for more gets its answer taken
+# as the failure it is, at once: urllib3 alone would sleep up to 6 hours before each retry.
+RETRY_AFTER_MAX = 30.0
 
 
 @dataclass(frozen=True)
@@ -61,9 +71,8 @@ class Http:
         if self._session is None:
             import requests
             from requests.adapters import HTTPAdapter
-            from urllib3.util.retry import Retry
 
-            retry = Retry(
+            retry = _capped_retry(
                 total=self.retries,
                 connect=self.retries,
                 # A server that does not answer within the timeout will not do better at once:
@@ -143,6 +152,32 @@ class Http:
 
     def _cap(self) -> str:
         return f"{self.max_bytes / 1024 / 1024:g} MB"
+
+
+def _capped_retry(**options: Any) -> Retry:
+    """urllib3's Retry, except that a Retry-After over RETRY_AFTER_MAX ends the retries."""
+    from urllib3.exceptions import InvalidHeader, MaxRetryError
+    from urllib3.util.retry import Retry
+
+    class CappedRetry(Retry):
+        def increment(
+            self,
+            method: str | None = None,
+            url: str | None = None,
+            response: BaseHTTPResponse | None = None,
+            error: Exception | None = None,
+            _pool: ConnectionPool | None = None,
+            _stacktrace: TracebackType | None = None,
+        ) -> Self:
+            if response is not None and _pool is not None and self.respect_retry_after_header:
+                with contextlib.suppress(InvalidHeader):
+                    wait = self.get_retry_after(response)
+                    if wait is not None and wait > RETRY_AFTER_MAX:
+                        # urllib3 catches this and hands back the response (429, 503) as it is.
+                        raise MaxRetryError(_pool, url or "")
+            return super().increment(method, url, response, error, _pool, _stacktrace)
+
+    return CappedRetry(**options)
 
 
 def _check_status(r: Any, host: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -100,14 +101,14 @@ def refresh(
 
 def _cache_body(source_name: str, body: bytes) -> None:
     """Keep the last good answer in the cache directory, for inspection; failures do not matter."""
+    tmp = paths().cache / f".{source_name}-feed.tmp"
     try:
-        cache = paths().cache
-        cache.mkdir(parents=True, exist_ok=True)
-        tmp = cache / f".{source_name}-feed.tmp"
+        tmp.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(body)
-        tmp.replace(cache / f"{source_name}-feed.xml")
+        tmp.replace(tmp.parent / f"{source_name}-feed.xml")
     except OSError:
-        pass
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)  # a full disk must not keep half a copy
 
 
 def find(store: Store, source_name: str, destination: str) -> Version | None:

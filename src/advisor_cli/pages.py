@@ -6,6 +6,7 @@ with at most a few requests per host at once, each a conditional request.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -77,13 +78,14 @@ def index(store: Store, source: ModuleType, http: Http, when: datetime) -> Index
 
 
 def _keep(path: Path, body: bytes) -> None:
+    tmp = path.with_suffix(".tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
         tmp.write_bytes(body)
         tmp.replace(path)
-    except OSError:
-        pass  # the cache is a convenience: without it the next fetch is unconditional
+    except OSError:  # the cache is a convenience: without it the next fetch is unconditional
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 def fetch_pages(

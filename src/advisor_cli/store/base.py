@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import sqlite3
 import zlib
 from collections.abc import Iterator, Sequence
@@ -19,6 +21,9 @@ from advisor_cli.store.schema import MIGRATIONS, statements
 
 if TYPE_CHECKING:
     from typing_extensions import Self
+
+# Seconds a write waits for another process's transaction before the database counts as busy.
+BUSY_TIMEOUT = 15.0
 
 
 def utcnow() -> datetime:
@@ -87,15 +92,30 @@ class StoreBase:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(path, timeout=15, isolation_level=None)
+        except OSError as exc:
+            why = "a file is in the way" if isinstance(exc, FileExistsError) else exc.strerror
+            raise StorageError(f"Could not create {path.parent}: {why}.") from None
+        try:
+            self.db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StorageError(self._cannot_open(exc)) from None
+        try:
             self.db.execute("PRAGMA foreign_keys = ON")
-            self.db.execute("PRAGMA busy_timeout = 15000")
+            self.db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
             self._migrate()
             self.db.execute("PRAGMA journal_mode = WAL")
-        except sqlite3.Error as exc:
-            raise StorageError(f"Could not open the database at {path}: {exc}.") from None
-        except OSError as exc:
-            raise StorageError(f"Could not create {path.parent}: {exc.strerror}.") from None
+        except BaseException as exc:
+            self.db.close()
+            if isinstance(exc, sqlite3.Error):
+                raise StorageError(self._cannot_open(exc)) from None
+            raise
+
+    def _cannot_open(self, exc: sqlite3.Error) -> str:
+        # SQLite says "unable to open database file" whatever the cause; a read-only folder
+        # (or file system) is the common one, and SQLite needs to write next to the database.
+        folder = self.path.parent
+        why = f"{folder} is read-only" if not os.access(folder, os.W_OK) else str(exc)
+        return f"Could not open the database at {self.path}: {why}."
 
     def _migrate(self) -> None:
         """Apply the migrations this database has not seen, each in its own transaction."""
@@ -130,17 +150,26 @@ class StoreBase:
             ) from None
         try:
             yield self.db
+        except sqlite3.OperationalError as exc:  # a full disk, an I/O error, a read-only file
+            self._rollback()
+            raise StorageError(f"Could not write to the database at {self.path}: {exc}.") from None
         except BaseException:
-            self.db.execute("ROLLBACK")
+            self._rollback()
             raise
         else:
             try:
                 self.db.execute("COMMIT")
             except sqlite3.Error as exc:
-                self.db.execute("ROLLBACK")
+                self._rollback()
                 raise StorageError(
                     f"Could not write to the database at {self.path}: {exc}."
                 ) from None
+
+    def _rollback(self) -> None:
+        """Undo the open transaction, unless SQLite already has (it does on a full disk)."""
+        if self.db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
 
     # -- blobs ---------------------------------------------------------------------------------
 
