@@ -125,12 +125,19 @@ def deliver(
     if email is None or not (reports or events):
         store.delivered(ids, now)
         return Result(reports, events, failures, missing)
+    acknowledged = False
+
+    def acknowledge() -> None:
+        nonlocal acknowledged
+        store.delivered(ids, now)
+        acknowledged = True
+
     try:
-        answer = send(compose(reports, events, email, now), email)
+        answer = send(compose(reports, events, email, now), email, acknowledge)
     except NotifyError as exc:
-        store.delivery_failed(ids, str(exc), now)
+        if not acknowledged:
+            store.delivery_failed(ids, str(exc), now)
         return Result(reports, events, failures, missing, email_error=str(exc))
-    store.delivered(ids, now)
     return Result(reports, events, failures, missing, emailed=answer)
 
 

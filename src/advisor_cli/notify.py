@@ -8,7 +8,7 @@ import re
 import smtplib
 import socket
 import ssl
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.message import EmailMessage
@@ -273,8 +273,14 @@ class _SMTPSSL(smtplib.SMTP_SSL):
         return self.answer
 
 
-def send(message: EmailMessage, cfg: EmailConfig) -> str:
-    """Deliver the message; the server's answer ("250 OK …"), or NotifyError saying why not."""
+def send(
+    message: EmailMessage, cfg: EmailConfig, accepted: Callable[[], None] | None = None
+) -> str:
+    """Deliver the message; the server's answer ("250 OK …"), or NotifyError saying why not.
+
+    `accepted` runs as soon as the server has taken the message, before the goodbye: the
+    shorter the time between the two, the smaller the chance that a kill sends it twice.
+    """
     where = f"{cfg.host}:{cfg.port}"
     try:
         password = cfg.password() if cfg.username else None
@@ -302,6 +308,8 @@ def send(message: EmailMessage, cfg: EmailConfig) -> str:
         stage = "send"
         refused = smtp.send_message(message)
         code, reply = smtp.answer
+        if accepted is not None:
+            accepted()
         with contextlib.suppress(smtplib.SMTPException, OSError):
             smtp.quit()  # the message was accepted; a rude goodbye does not matter
     except (smtplib.SMTPException, OSError) as exc:
