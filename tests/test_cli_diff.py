@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import pytest
@@ -251,3 +252,18 @@ def test_gc_keeps_the_current_version(run: Run, feed_server: FeedServer) -> None
     data = json.loads(run("history", "mali", "--json").stdout)
     assert [v["version"] for v in data["versions"]] == [3]
     assert run("show", "mali", "--offline").exit_code == 0
+
+
+def test_on_a_terminal_long_unchanged_text_shrinks_around_the_change(
+    run: Run, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paragraphs = "".join(f"<p>Unchanged paragraph {n}.</p>" for n in range(12))
+    before = Item(body=f"Reconsider<p>to Mali.</p><h5><b>Crime</b></h5>{paragraphs}<p>Old end.</p>")
+    after = Item(body=before.body.replace("Old end.", "New end."))
+    diff(run, feed_server, before)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    result = diff(run, feed_server, after)
+    assert result.exit_code == 1
+    text = re.sub(r"\x1b\[[0-9;]*m|\x1b\]8;[^\x1b]*\x1b\\", "", result.stdout)
+    assert "…\nUnchanged paragraph 11.\n\nOldNew end." in text  # "Old" struck, "New" inserted
+    assert "Unchanged paragraph 3." not in text

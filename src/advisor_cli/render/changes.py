@@ -268,11 +268,27 @@ def history(
     echo("\n".join(out))
 
 
-def _words(change: Any) -> Any:
-    """A TextChange as one rich Text: deleted words struck out in red, inserted ones green."""
+def _words(change: Any, context: int = 2) -> Any:
+    """A TextChange as one rich Text: deleted words struck out in red, inserted ones green.
+
+    Long unchanged stretches shrink to "…", keeping the changed lines whole and `context`
+    lines around them (a blank line and a paragraph, as the sources write).
+    """
     from rich.text import Text
 
     words = Text()
-    for op, text in change.words():
-        words.append(safe(text), {"=": "", "-": "red strike", "+": "bold green"}[op])
+    runs = change.words()
+    for n, (op, text) in enumerate(runs):
+        lines = text.split("\n")
+        at_start = 0 if n == 0 else 1 + context
+        at_end = 0 if n == len(runs) - 1 else 1 + context
+        if op != "=" or len(lines) <= at_start + at_end + 1:
+            words.append(safe(text), {"=": "", "-": "red strike", "+": "bold green"}[op])
+            continue
+        head, tail = lines[:at_start], lines[len(lines) - at_end :]
+        if head:
+            words.append(safe("\n".join(head)) + "\n")
+        words.append("…", "dim")
+        if tail:
+            words.append("\n" + safe("\n".join(tail)))
     return words
