@@ -14,7 +14,8 @@ from advisor_cli import destinations, monitor, sources
 from advisor_cli.config import EmailConfig
 from advisor_cli.diff import compare
 from advisor_cli.errors import AdvisorError, FeedError, FetchError, StorageError
-from advisor_cli.notify import NotifyError, SourceEvent, compose, send
+from advisor_cli.model import SourceEvent
+from advisor_cli.notify import NotifyError, compose, send
 from advisor_cli.paths import paths
 from advisor_cli.store import Store
 from advisor_cli.store.outbox import Entry

@@ -6,7 +6,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 LEVEL_LABELS = {
@@ -140,6 +140,16 @@ class FeedResult:
     @property
     def advisories(self) -> tuple[Advisory, ...]:
         return tuple(i.advisory for i in self.items)
+
+
+@dataclass(frozen=True)
+class SourceEvent:
+    """A source started failing, or works again, as of `since`."""
+
+    source: str
+    kind: str  # "failure" or "recovery"
+    message: str  # the failure's message; "" for a recovery
+    since: datetime
 
 
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})

@@ -79,3 +79,9 @@ def fmt_date(d: date | None) -> str:
 def iso_date(d: date | None) -> str | None:
     """A date for JSON: ISO 8601, or null."""
     return d.isoformat() if d else None
+
+
+def one_line(text: str, limit: int = 80) -> str:
+    """Text fit for a header: control characters, line breaks and runs of spaces folded."""
+    text = " ".join(safe(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
