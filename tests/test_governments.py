@@ -147,11 +147,10 @@ def test_compare_puts_every_government_side_by_side(run: Run, govs: Governments)
     rows = {row["source"]: row for row in data["sources"]}
     assert list(rows) == ["us", "uk", "ca", "de"]
     assert [rows[s]["level"] for s in ("us", "ca", "de")] == [1, 1, 2]
-    assert rows["uk"]["error"] == (
-        "The UK Foreign, Commonwealth & Development Office has no advisory for Japan."
-    )
+    assert rows["uk"]["error"] == "no advisory for this destination"
+    assert rows["uk"]["title"] == "UK Foreign, Commonwealth & Development Office"
     text = run("compare", "japan").stdout
-    assert "Global Affairs Canada" in text and "Auswärtiges Amt" in text
+    assert "Canada (GAC)" in text and "Germany (AA)" in text
 
 
 def test_show_all_sources(run: Run, govs: Governments) -> None:

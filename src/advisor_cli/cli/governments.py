@@ -6,7 +6,7 @@ import click
 
 from advisor_cli import destinations, monitor, render, sources
 from advisor_cli.cli.base import cli, complete_destination, json_option, offline_option, refresh
-from advisor_cli.errors import AdvisorError, ExitStatus
+from advisor_cli.errors import AdvisorError, ExitStatus, NotStored
 
 
 @cli.command()
@@ -25,10 +25,15 @@ def compare(ctx: click.Context, destination_name: str, as_json: bool, offline: b
     opinions: list[render.Opinion] = []
     with monitor.open_store() as store:
         for name in sources.NAMES:
-            title = sources.get(name).TITLE
+            title = sources.get(name).SHORT
             refresh(store, name, offline, codes=[wanted.code], lenient=True)
             try:
                 (version,) = monitor.load(store, name, [wanted.code])
+            except NotStored:
+                opinions.append(
+                    render.Opinion(name, title, None, "no advisory for this destination")
+                )
+                continue
             except AdvisorError as exc:
                 opinions.append(render.Opinion(name, title, None, str(exc)))
                 continue
@@ -39,11 +44,11 @@ def compare(ctx: click.Context, destination_name: str, as_json: bool, offline: b
                 "destination": wanted.name,
                 "code": wanted.code,
                 "sources": [
-                    {"source": o.source, "title": o.title, "error": o.problem or None}
+                    {"source": o.source, "title": sources.get(o.source).TITLE, "error": o.problem}
                     if o.advisory is None
                     else {
                         "source": o.source,
-                        "title": o.title,
+                        "title": sources.get(o.source).TITLE,
                         "advice": o.advisory.label,
                         "level": o.advisory.level,
                         "issued": render.iso_date(o.advisory.issued),

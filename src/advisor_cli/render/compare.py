@@ -34,50 +34,60 @@ def _short(text: str, limit: int = 140) -> str:
 
 def comparison(name: str, opinions: Sequence[Opinion]) -> None:
     """One row per government: its advice, common level, date, regions, change note, link."""
-    if use_rich():
-        from rich.table import Table
-        from rich.text import Text
-
-        table = Table(title=safe(name), show_lines=True, header_style="bold", expand=True)
-        for col in ("Government", "Advice", "Level", "Issued", "Regional advice", "Change note"):
-            table.add_column(col, overflow="fold")
-        for o in opinions:
-            if o.advisory is None:
-                table.add_row(o.title, Text(safe(o.problem), style="dim"), "", "", "", "")
-                continue
-            a = o.advisory
-            advice = Text(safe(a.label))
-            advice.append("\n" + safe(a.url), style="dim link " + safe(a.url))
-            table.add_row(
-                o.title,
-                advice,
-                badge(a.level),
-                fmt_date(a.issued),
-                Text(safe(_regions(a))),
-                Text(safe(_short(a.change_note))),
-            )
-        terminal().print(table)
+    if not use_rich():
+        echo(_comparison_plain(name, opinions))
         return
+    from rich.table import Table
+    from rich.text import Text
+
+    # The link is the government's name (clickable where the terminal allows); the full
+    # addresses follow the table, since they do not fit in a column.
+    table = Table(title=safe(name), show_lines=True, header_style="bold", expand=True)
+    table.add_column("Government", ratio=2, min_width=10)
+    table.add_column("Advice", ratio=3)
+    table.add_column("Level", no_wrap=True)
+    table.add_column("Issued", no_wrap=True)
+    table.add_column("Regional advice", ratio=3)
+    table.add_column("Change note", ratio=3)
+    for o in opinions:
+        if o.advisory is None:
+            table.add_row(o.title, Text(safe(o.problem), style="dim"), "", "", "", "")
+            continue
+        a = o.advisory
+        url = safe(a.url)
+        table.add_row(
+            Text(o.title, style=f"link {url}"),
+            Text(safe(a.label)),
+            badge(a.level),
+            fmt_date(a.issued),
+            Text(safe(_regions(a))),
+            Text(safe(_short(a.change_note))),
+        )
+    console = terminal()
+    console.print(table)
+    for o in opinions:
+        if o.advisory is not None:
+            link = Text.assemble((f"{o.title}: ", "dim"), safe(o.advisory.url))
+            console.print(link, soft_wrap=True)  # a broken address cannot be clicked or copied
+
+
+def _comparison_plain(name: str, opinions: Sequence[Opinion]) -> str:
     blocks = [safe(name)]
     for o in opinions:
         if o.advisory is None:
             blocks.append(f"{o.title}\n  {safe(o.problem)}")
             continue
         a = o.advisory
-        blocks.append(
-            "\n".join(
-                [
-                    o.title,
-                    f"  Advice:   {safe(a.label)}",
-                    f"  Level:    {a.level}",
-                    f"  Issued:   {fmt_date(a.issued)}",
-                    f"  Regions:  {safe(_regions(a))}",
-                    f"  Change:   {safe(_short(a.change_note)) or 'none given'}",
-                    f"  Link:     {safe(a.url)}",
-                ]
-            )
-        )
-    echo("\n\n".join(blocks))
+        rows = [
+            ("Advice", safe(a.label)),
+            ("Level", str(a.level)),
+            ("Issued", fmt_date(a.issued)),
+            ("Regions", safe(_regions(a))),
+            ("Change", safe(_short(a.change_note)) or "none given"),
+            ("Link", safe(a.url)),
+        ]
+        blocks.append("\n".join([o.title, *(f"  {k + ':':<9} {v}" for k, v in rows)]))
+    return "\n\n".join(blocks)
 
 
 @dataclass(frozen=True)

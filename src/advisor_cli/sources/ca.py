@@ -16,6 +16,7 @@ from advisor_cli.sources import jsondoc
 
 NAME = "ca"
 TITLE = "Global Affairs Canada"
+SHORT = "Canada (GAC)"  # for tables
 BASE_URL = "https://data.international.gc.ca"
 BASE_ENV = "ADVISOR_CA_URL"
 LICENCE = "Open Government Licence – Canada"

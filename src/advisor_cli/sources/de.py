@@ -15,6 +15,7 @@ from advisor_cli.sources import jsondoc
 
 NAME = "de"
 TITLE = "Auswärtiges Amt (German Federal Foreign Office)"
+SHORT = "Germany (AA)"  # for tables
 BASE_URL = "https://www.auswaertiges-amt.de"
 BASE_ENV = "ADVISOR_DE_URL"
 LICENCE = "Auswärtiges Amt Open-Data terms of use (Nutzungsbedingungen), attribution required"

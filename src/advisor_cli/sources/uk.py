@@ -25,6 +25,7 @@ from advisor_cli.sources.jsondoc import field, load
 
 NAME = "uk"
 TITLE = "UK Foreign, Commonwealth & Development Office"
+SHORT = "UK FCDO"  # for tables
 BASE_URL = "https://www.gov.uk"
 BASE_ENV = "ADVISOR_UK_URL"
 LICENCE = "Open Government Licence v3.0 (Crown copyright)"

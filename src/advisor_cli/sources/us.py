@@ -16,6 +16,7 @@ from advisor_cli.sources.us_text import describe
 
 NAME = "us"
 TITLE = "U.S. Department of State"
+SHORT = "U.S. State Dept"  # for tables
 BASE_URL = "https://travel.state.gov"
 BASE_ENV = "ADVISOR_US_URL"
 FEED_PATH = "/_res/rss/TAsTWs.xml"
