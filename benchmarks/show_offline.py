@@ -22,7 +22,6 @@ absent, as in a fresh clone.
 from __future__ import annotations
 
 import argparse
-import http.server
 import os
 import platform
 import re
@@ -31,50 +30,17 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 import archive  # tests/archive.py, through the path above
+from mirror import Mirror  # benchmarks/mirror.py, beside this script
 
 DESTINATION = "mali"
 _IMPORT_LINE = re.compile(r"^import time:\s*(\d+)\s*\|\s*(\d+)\s*\|(\s*)(\S.*)$")
-
-
-class FeedServer:
-    """A loopback HTTP server answering every GET with one body, on a free port, in a thread."""
-
-    def __init__(self, body: bytes) -> None:
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                self.send_response(200)
-                self.send_header("Content-Type", "text/xml")  # no charset, like the live feed
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def __enter__(self) -> FeedServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=5)
 
 
 def run(cmd: Sequence[str], env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
@@ -160,8 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     if not archive.ARCHIVE.exists():
         print(f"The shared archive is absent ({archive.ARCHIVE}); nothing to measure.")
         return 0
-    day = archive.load().days[-1]
-    body = archive.feed_for_day(day)
+    data = archive.load()
+    day = data.days[-1]
 
     py = sys.executable
     module = [py, "-m", "advisor_cli"]
@@ -175,7 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if advisor is module:
         del commands[1]
-    with tempfile.TemporaryDirectory(prefix="advisor-bench-") as tmp, FeedServer(body) as server:
+    server = Mirror(data.items_on(day), day)  # the same loopback mirror as compare_urlwatch.py
+    body = server.feed.body
+    with tempfile.TemporaryDirectory(prefix="advisor-bench-") as tmp, server:
         home = os.path.join(tmp, "home")
         pycache = None if args.no_bytecode_cache else os.path.join(tmp, "pycache")
         env = child_env(home, server.url, pycache)
