@@ -619,3 +619,12 @@ def test_debug_shows_the_traceback(closed_port: int) -> None:
     assert debug.returncode != 0
     assert "Traceback (most recent call last)" in debug.stderr
     assert "FetchError" in debug.stderr
+
+
+def test_show_raw_prints_the_item_as_the_source_sent_it(served: FeedServer, run: Run) -> None:
+    run("show", "mali")
+    result = run("show", "mali", "--raw", "--offline")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("<item")
+    assert "<title>Mali - Level 4: Do Not Travel</title>" in result.stdout
+    assert result.stdout.rstrip().endswith("</item>")

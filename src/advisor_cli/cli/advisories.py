@@ -23,12 +23,16 @@ from advisor_cli.paths import paths as advisor_paths
 @click.option("--section", metavar="NAME", help="Print only the section(s) whose title starts so.")
 @json_option
 @offline_option
+@click.option(
+    "--raw", is_flag=True, help="Print the item as the source sent it (for reporting a problem)."
+)
 def show(
     destination_names: tuple[str, ...],
     source: str,
     section: str | None,
     as_json: bool,
     offline: bool,
+    raw: bool,
 ) -> None:
     """Show the current advisory for one or more destinations.
 
@@ -36,10 +40,12 @@ def show(
     advisor show mali
     advisor show "côte d'ivoire" --section crime
     advisor show ML niger --json
+    advisor show mali --raw --offline
     """
     wanted = [destinations.resolve(name) for name in destination_names]
     names = sources.expand(source)
     found: dict[tuple[int, int], render.Shown] = {}
+    originals: dict[tuple[int, int], bytes] = {}
     with monitor.open_store() as store:
         for n, name in enumerate(names):
             several = len(names) > 1
@@ -54,9 +60,15 @@ def show(
                     render.note(str(exc))
                     continue
                 found[(i, n)] = render.Shown(v.advisory, d.name, title, v.last_seen)
+                if raw:
+                    originals[(i, n)] = store.raw_item(v.id) or b""
     if not found:
         raise NotStored(f"No source has an advisory for {', '.join(d.name for d in wanted)}.")
     shown = [found[key] for key in sorted(found)]
+    if raw:
+        for key in sorted(originals):
+            render.raw(originals[key])
+        return
     if section is not None:
         for s in shown:
             if not render.pick_sections(s.advisory, section):

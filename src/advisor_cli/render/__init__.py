@@ -6,7 +6,7 @@ The only package that imports rich, and only when stdout is a terminal.
 from __future__ import annotations
 
 from advisor_cli.render.advisory import Row, Shown, advisory_json, listing, pick_sections, show
-from advisor_cli.render.base import age, echo, iso_date, note, print_json, safe, warn
+from advisor_cli.render.base import age, echo, iso_date, note, print_json, raw, safe, warn
 from advisor_cli.render.changes import (
     change_plain,
     history,
@@ -37,6 +37,7 @@ __all__ = [
     "note",
     "pick_sections",
     "print_json",
+    "raw",
     "report_json",
     "reports",
     "safe",

@@ -43,6 +43,16 @@ def echo(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
+def raw(data: bytes) -> None:
+    """A source's own bytes: exact when piped; on a terminal, without control characters."""
+    if sys.stdout.isatty():
+        echo(safe(data.decode("utf-8", errors="replace")))
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data if data.endswith(b"\n") else data + b"\n")
+    sys.stdout.buffer.flush()
+
+
 def warn(message: str) -> None:
     sys.stderr.write(f"Warning: {safe(message)}\n")
 

@@ -280,14 +280,6 @@ class StoreBase:
         ).fetchall()
         return [self._version(r) for r in rows]
 
-    def current_summary(self, source: str) -> list[tuple[str, int, str | None]]:
-        """(destination, level, issued) of every current version, without decoding the text."""
-        return self.db.execute(
-            "SELECT c.destination, v.level, v.issued FROM current c"
-            " JOIN versions v ON v.id = c.version_id WHERE c.source = ?",
-            (source,),
-        ).fetchall()
-
     def destinations(self, source: str) -> set[str]:
         rows = self.db.execute("SELECT destination FROM current WHERE source = ?", (source,))
         return {r[0] for r in rows}
