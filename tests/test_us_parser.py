@@ -26,6 +26,7 @@ GOOD_FIXTURES = (
     "broken-items.xml",
     "region-shapes.xml",
     "summary-shapes.xml",
+    "level-headings.xml",
 )
 # What no parsed text may hold: raw no-break or odd spaces, CR, tabs, doubled spaces, HTML
 # entities left undecoded, C0/C1 controls and bidi overrides.
@@ -445,6 +446,123 @@ EXPECTED: dict[tuple[str, str], Expected] = {
         change_note="The health risk indicator was added.",
         sections=("Overview",),
     ),
+    # -- places under a bare level heading ("Level 4 - Do Not Travel", then "Musanze District") ----
+    ("level-headings.xml", "RW"): Expected(  # listed first; each place its own region and text
+        ("Rwanda", 2, L2, date(2026, 5, 6), "classic"),
+        summary="Exercise increased caution in Rwanda due to crime and unrest. "
+        "Some areas have increased risk.",
+        change_note="There was no change to the advisory level. "
+        "An area of increased risk was added.",
+        sections=("Crime", "If you decide to travel to Rwanda"),
+        texts={"Crime": "Pickpockets work the bus stations of Kigali."},
+        regions=(("Musanze District", 4), ("Rubavu District", 4)),
+        region_texts={
+            "Musanze District": "Do not travel to Musanze District within 10 kilometers of the "
+            "border due to unrest.\n\nArmed groups cross the border at night.",
+            "Rubavu District": "Do not travel to Rubavu District within 10 kilometers of the "
+            "border due to unrest.",
+        },
+    ),
+    ("level-headings.xml", "KE"): Expected(  # "<b>Level 4 - Do Not Travel<br>Nairobi …</b>"
+        ("Kenya", 2, L2, date(2026, 7, 28), "classic"),
+        summary="Exercise increased caution in Kenya due to crime. Some areas have increased risk.",
+        change_note="There was no change to the advisory level. Advisory summary was updated.",
+        sections=("Crime", "If you decide to travel to Kenya"),
+        regions=(
+            ("Nairobi neighborhoods of Eastleigh and Kibera", 4),
+            # Longer than a heading may be, but alone on the line under the level: a place.
+            (
+                "Counties of Garissa, Wajir, Mandera, Lamu, Tana River (except Tsavo National "
+                "Park), Kilifi (north of highway C103), and coastal areas north of Malindi",
+                4,
+            ),
+        ),
+        region_texts={
+            "Nairobi neighborhoods of Eastleigh and Kibera": "Do Not Travel to the Nairobi "
+            "neighborhoods of Eastleigh and Kibera due to risk of crime."
+        },
+    ),
+    ("level-headings.xml", "AZ"): Expected(  # "<b>Risks in specific areas<br>Level 4 - …</b>"
+        ("Azerbaijan", 3, L3, date(2026, 3, 12), "classic"),
+        summary="Reconsider Travel to Azerbaijan due to armed conflict. "
+        "Some areas have increased risk.",
+        change_note="The advisory level was increased to 3. Advisory summary was updated.",
+        # A heading that is a sentence of advice is no place: it ends the places.
+        sections=(
+            "Terrorism",
+            "Exercise a high degree of caution on roads near the Azerbaijan-Armenia border",
+            "If you decide to travel to Azerbaijan",
+        ),
+        # "Border with Iran" is listed as "The southern border region", which its text names.
+        regions=(("Border with Iran", 4), ("Border with Armenia", 4)),
+        region_texts={
+            "Border with Iran": "Do not travel to the southern border region due to risk of armed "
+            "conflict.\n\nMissiles have struck near the border.",
+        },
+    ),
+    ("level-headings.xml", "ET"): Expected(  # <h4> headings; two levels, places under each
+        ("Ethiopia", 3, L3, date(2026, 4, 1), "classic"),
+        summary="Reconsider travel to Ethiopia due to unrest and crime. "
+        "Some areas have increased risk.",
+        sections=("Advisory summary", "If you decide to travel to Ethiopia"),
+        regions=(("Tigray Region", 4), ("Border with Somalia", 4), ("Afar Region", 3)),
+        region_texts={
+            # The region item that names the open region is its text, not a region of its own.
+            "Tigray Region": "- Do not travel to the Tigray Region due to armed conflict.\n"
+            "- Roads to Eritrea are closed.",
+            "Afar Region": "Reconsider travel to the Afar Region due to unrest.",
+        },
+    ),
+    ("level-headings.xml", "CI"): Expected(  # the place heading is a guidance sentence
+        ("Côte d’Ivoire", 2, L2, date(2026, 2, 18), "new"),
+        summary="Exercise increased caution in Côte d’Ivoire due to crime. "
+        "Some areas have increased risk.",
+        change_note="There was no change to the advisory level. Advisory summary was updated.",
+        sections=("If you decide to travel to Côte d’Ivoire",),
+        regions=(("areas of northern border region", 4),),
+        region_texts={"areas of northern border region": "Armed groups cross from Burkina Faso."},
+    ),
+    ("level-headings.xml", "UA"): Expected(  # "Level 3: Reconsider Travel to …", 150 characters
+        ("Ukraine", 4, L4, date(2024, 11, 14), "classic"),
+        summary="Do not travel to Ukraine due to Russia's war against Ukraine. "
+        "Frontline regions see daily shelling.",
+        change_note="Reissued with updates after periodic review.",
+        sections=(
+            "Some regions may have lower level of risk due to air defense capabilities and "
+            "distance from active combat zones.",
+            "Occupied Territories",
+        ),
+        texts={
+            "Some regions may have lower level of risk due to air defense capabilities and "
+            "distance from active combat zones.": "Monitor local media for air alerts."
+        },
+        regions=(
+            (
+                "the regions of Volyn, Lviv, Zakarpattia, Ivano-Frankivsk, Chernivtsi, Ternopil, "
+                "Rivne, Khmelnytskyi and Zhytomyr",
+                3,
+            ),
+        ),
+    ),
+    ("level-headings.xml", "EC"): Expected(  # text, not a place, under the level: no region
+        ("Ecuador", 2, L2, date(2025, 10, 14), "classic"),
+        summary="Exercise increased caution in Ecuador due to crime. "
+        "Some areas have increased risk.",
+        change_note='There was no change to the advisory level. The "terrorism" risk indicator '
+        "was added.",
+        sections=("Level 4: Do Not Travel", "Terrorists and Local Gangs"),
+    ),
+    ("level-headings.xml", "SN"): Expected(  # a risk heading ends the places under the level
+        ("Senegal", 1, L1, date(2025, 12, 1), "classic"),
+        summary="Exercise normal precautions in Senegal. Some areas have increased risk.",
+        change_note="Reissued after periodic review with minor edits.",
+        sections=("Crime", "Ziguinchor city"),
+        regions=(("Casamance region", 2),),
+        region_texts={
+            "Casamance region": "Exercise Increased Caution in the Casamance region due to crime "
+            "and landmines.\n\nStaff travel only on main roads."
+        },
+    ),
 }
 CASES = [
     pytest.param(f, code, exp, id=f"{Path(f).stem}-{code}") for (f, code), exp in EXPECTED.items()
@@ -540,6 +658,7 @@ SAME_PLACE = [
     ("North Kivu", "South Kivu", False),
     ("Rusizi District near the border", "Rubavu District near the border", False),
     ("Areas north of Kande", "Northern border region", False),
+    ("Areas along Cambodian and Thai border", "Cambodia - Thailand Border", True),
 ]
 
 
@@ -556,6 +675,17 @@ def test_listed_region_and_its_heading_merge(listed: str, heading: str, same: bo
         assert [r.name for r in regions] == [listed, heading]
 
 
+def test_heading_whose_text_names_the_listed_place_merges() -> None:
+    # Azerbaijan, 2026: listed as "The southern border region", headed "Border with Iran".
+    html = (
+        "<p>Do not travel to:</p><ul><li>The southern border region due to conflict.</li></ul>"
+        "<p><b>Level 4 - Do not travel</b></p><p><b>Border with Iran</b></p>"
+        "<p>Do not travel to the southern border region due to conflict.</p>"
+    )
+    regions = describe(blocks(html), "Azerbaijan", "AZ")["regions"]
+    assert [(r.name, r.level) for r in regions] == [("Border with Iran", 4)]
+
+
 def test_regions_of_different_levels_do_not_merge() -> None:
     html = (
         "<p>Reconsider travel to:</p><ul><li>Border with Armenia due to crime.</li></ul>"
@@ -565,6 +695,175 @@ def test_regions_of_different_levels_do_not_merge() -> None:
     assert [(r.name, r.level) for r in regions] == [
         ("Border with Armenia", 3),
         ("Border with Armenia", 4),
+    ]
+
+
+# Places under a bare level heading ("Level 4: Do Not Travel" alone, then "Nagorno-Karabakh"): each
+# case is the item's blocks after its summary, and the regions and section titles they give.
+LEVEL = "<p><b>Level 4: Do Not Travel</b></p>"
+PLACE = "<p><b>Nagorno-Karabakh</b></p><p>Mines lie unmarked.</p>"
+DECIDE = "<p><b>If you decide to travel to Azerbaijan:</b></p><ul><li>Stay on main roads.</li></ul>"
+DECIDE_T = ("If you decide to travel to Azerbaijan",)
+
+
+@dataclass(frozen=True)
+class LevelCase:
+    html: str
+    regions: tuple[tuple[str, int], ...]
+    sections: tuple[str, ...] = ()
+    name: str = "Azerbaijan"  # the item's destination
+    code: str = "AZ"
+
+
+LEVEL_HEADINGS = {
+    # -- the level heading in its shapes; the places after it are regions at that level ----------
+    "level-colon": LevelCase(
+        LEVEL + PLACE + DECIDE,
+        (("Nagorno-Karabakh", 4),),
+        DECIDE_T,
+    ),
+    "level-dash": LevelCase(
+        "<p><b>Level 3 - Reconsider Travel</b></p>" + PLACE, (("Nagorno-Karabakh", 3),)
+    ),
+    "level-first-colon": LevelCase(
+        "<p><b>Level: 4 - Do not travel</b></p>" + PLACE, (("Nagorno-Karabakh", 4),)
+    ),
+    "h4-tags": LevelCase(
+        "<h4>Level 4 - Do Not Travel</h4><h4>Nagorno-Karabakh</h4><p>Mines lie unmarked.</p>",
+        (("Nagorno-Karabakh", 4),),
+    ),
+    "several-places": LevelCase(
+        LEVEL + PLACE + "<p><b>The border with Armenia</b></p><p>Shelling.</p>" + DECIDE,
+        (("Nagorno-Karabakh", 4), ("The border with Armenia", 4)),
+        DECIDE_T,
+    ),
+    "next-level": LevelCase(
+        LEVEL + PLACE + "<p><b>Level 2: Exercise Increased Caution</b></p>"
+        "<p><b>Baku old town</b></p><p>Pickpockets.</p>",
+        (("Nagorno-Karabakh", 4), ("Baku old town", 2)),
+    ),
+    "place-on-the-level-line": LevelCase(
+        "<p><b>Level 4 - Do Not Travel<br>Nagorno-Karabakh:</b></p><p>Mines lie unmarked.</p>",
+        (("Nagorno-Karabakh", 4),),
+    ),
+    "level-under-a-heading": LevelCase(
+        "<p><b>Risks in specific areas<br>Level 4 - Do not travel</b></p>" + PLACE,
+        (("Nagorno-Karabakh", 4),),
+    ),
+    "place-and-text-in-one-block": LevelCase(
+        LEVEL + "<p><b>Nagorno-Karabakh</b><br>Mines lie unmarked.</p>", (("Nagorno-Karabakh", 4),)
+    ),
+    "guidance-sentence-heading": LevelCase(
+        LEVEL + "<p><b>Do Not Travel to the former Nagorno-Karabakh oblast due to mines</b></p>",
+        (("the former Nagorno-Karabakh oblast", 4),),
+    ),
+    "risk-word-with-a-place-word": LevelCase(
+        LEVEL + "<p><b>High crime areas</b></p><p>Gangs.</p>", (("High crime areas", 4),)
+    ),
+    # -- "Level N: <guidance> to <places>", of any length -----------------------------------
+    "level-to-heading": LevelCase(
+        "<p><b>Level 3: Reconsider Travel to Lviv</b></p><p>Air alerts.</p>", (("Lviv", 3),)
+    ),
+    "level-to-long-line": LevelCase(
+        "<p><b>Level 3: Reconsider Travel to the regions of "
+        + ", ".join(["Volyn", "Lviv"] * 12)
+        + " and Zhytomyr.</b><br>Air alerts.</p><p>Monitor the media.</p>",
+        (("the regions of " + ", ".join(["Volyn", "Lviv"] * 12) + " and Zhytomyr", 3),),
+        ("Overview",),
+    ),
+    # -- not a region: each exclusion ends the places, and the heading is a section -------------
+    "not-if-you-decide": LevelCase(LEVEL + DECIDE, (), DECIDE_T),
+    "not-country-summary": LevelCase(
+        LEVEL + "<p><b>Country Summary</b></p><p>Calm.</p>", (), ("Country Summary",)
+    ),
+    "not-advisory-summary": LevelCase(
+        LEVEL + "<p><b>Advisory summary</b></p><p>Calm.</p>", (), ("Advisory summary",)
+    ),
+    "not-the-destination": LevelCase(
+        LEVEL + "<p><b>Azerbaijan</b></p><p>Calm.</p>", (), ("Azerbaijan",)
+    ),
+    "not-another-country": LevelCase(
+        LEVEL + "<p><b>Libya</b></p><p>Do not travel to Libya.</p>",
+        (),
+        ("Libya",),
+        "Tunisia",
+        "TN",
+    ),
+    **{
+        f"not-risk-{risk.lower().replace(' ', '-')}": LevelCase(
+            LEVEL + f"<p><b>{risk}</b></p><p>Take care.</p>", (), (risk,)
+        )
+        for risk in ("Crime", "Terrorism", "Health", "Kidnapping", "Unrest", "Armed Conflict")
+    },
+    # Topics that are no risk word: capitalised like a name, or with a place word in them.
+    **{
+        f"not-topic-{n}": LevelCase(LEVEL + f"<p><b>{topic}</b></p><p>Take care.</p>", (), (topic,))
+        for n, topic in enumerate(
+            (
+                "Debit and credit cards",  # not a proper name
+                "Arbitrary Detentions",
+                "Missile and drone attacks from Yemen",
+                "State of Exception",
+                "Ordered Departure",
+            )
+        )
+    },
+    "not-government-restrictions": LevelCase(
+        LEVEL + "<p><b>U.S. government employee travel restrictions</b></p><p>Permits.</p>",
+        (),
+        ("U.S. government employee travel restrictions",),
+    ),
+    "not-advice": LevelCase(
+        LEVEL + "<p><b>Exercise a high degree of caution on roads near the border:</b></p>"
+        "<ul><li>Roads close.</li></ul>",
+        (),
+        ("Exercise a high degree of caution on roads near the border",),
+    ),
+    "not-after-text": LevelCase(  # text, not a place, right under the level heading
+        LEVEL + "<p>Do not travel to these areas.</p><ul><li>Guayaquil.</li></ul>"
+        "<p><b>Nagorno-Karabakh</b></p><p>Mines.</p>",
+        (),
+        ("Level 4: Do Not Travel", "Nagorno-Karabakh"),
+    ),
+    "not-after-a-risk-heading": LevelCase(  # a place after a topic is a section again
+        LEVEL + PLACE + "<p><b>Crime</b></p><p>Theft.</p><p><b>Baku old town</b></p><p>Calm.</p>",
+        (("Nagorno-Karabakh", 4),),
+        ("Crime", "Baku old town"),
+    ),
+    "not-guidance-of-another-level": LevelCase(
+        LEVEL + "<p><b>Reconsider travel to Ganja due to crime</b></p><p>Theft.</p>",
+        (),
+        ("Reconsider travel to Ganja due to crime",),
+    ),
+    "not-a-level-that-contradicts-itself": LevelCase(
+        "<p><b>Level 4: Reconsider Travel</b></p>" + PLACE,
+        (),
+        ("Nagorno-Karabakh",),  # the level heading holds no text: no section
+    ),
+    "not-level-to-the-destination": LevelCase(
+        "<p><b>Level 4: Do Not Travel to Azerbaijan due to the war.</b></p><p>Leave now.</p>",
+        (),
+        ("Level 4: Do Not Travel to Azerbaijan due to the war.",),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", LEVEL_HEADINGS.values(), ids=LEVEL_HEADINGS.keys())
+def test_places_under_a_level_heading(case: LevelCase) -> None:
+    summary = f"<p>Reconsider travel to {case.name} due to crime.</p>"
+    found = describe(blocks(summary + case.html), case.name, case.code)
+    assert found["summary"] == f"Reconsider travel to {case.name} due to crime."
+    assert tuple((r.name, r.level) for r in found["regions"]) == case.regions
+    assert tuple(s.title for s in found["sections"]) == case.sections
+
+
+def test_a_place_under_a_level_heading_keeps_its_own_text() -> None:
+    html = LEVEL + PLACE + "<p><b>The border with Armenia</b><br>Shelling.</p><p>Mines.</p>"
+    html = "<p>Reconsider travel to Azerbaijan due to crime.</p>" + html
+    regions = describe(blocks(html), "Azerbaijan", "AZ")["regions"]
+    assert [(r.name, r.text) for r in regions] == [
+        ("Nagorno-Karabakh", "Mines lie unmarked."),
+        ("The border with Armenia", "Shelling.\n\nMines."),
     ]
 
 

@@ -8,65 +8,26 @@ from typing import Any
 from advisor_cli import destinations
 from advisor_cli.htmltext import Block, Run, is_bold, join_blocks, line_text
 from advisor_cli.model import Region, Section
-from advisor_cli.sources.us_places import merge, place_key
-
-_GUIDANCE_WORDS = (
-    r"exercise normal precautions?|exercise increased caution|reconsider travel|do not travel"
+from advisor_cli.sources.us_places import merge, place_key, same_place
+from advisor_cli.sources.us_shapes import (
+    GENERIC_PLACE,
+    GUIDANCE,
+    GUIDANCE_LEVEL,
+    NAMED_REGION,
+    NOT_NAMED_PLACE,
+    REGION_ITEM,
+    REGION_LEAD,
+    bare_level,
+    bold_region_item,
+    clean_title,
+    heading_place,
+    is_change_note,
+    is_lead,
+    level_region,
+    region_from_item,
+    region_heading,
+    split_heading,
 )
-_GUIDANCE = re.compile(rf"^({_GUIDANCE_WORDS})\b", re.I)
-_GUIDANCE_LEVEL = {
-    "exercise normal precaution": 1,
-    "exercise normal precautions": 1,
-    "exercise increased caution": 2,
-    "reconsider travel": 3,
-    "do not travel": 4,
-}
-_CHANGE_NOTE = re.compile(
-    r"^(last update:|reissued|updated|the advisory level|advisory level|there (was|were|is|are) no"
-    r"|this travel advisory (reflects|was)|the travel advisory|we (raised|lowered|updated))",
-    re.I,
-)
-_REGION_LEAD = re.compile(
-    rf"^(?P<g>{_GUIDANCE_WORDS})"
-    r"( (to|in))?( these areas)?( for any reason)?\s*:?$",
-    re.I,
-)
-# Region headings, in the three shapes seen in 2025-2026: "Cabo Delgado – Level 4: Do Not Travel"
-# ("--" in Algeria's), "Level 4: Do Not Travel - Border with Armenia" and "Gaza - Do Not Travel".
-_REGION_HEADING = re.compile(
-    r"^(?P<name>.+?)\s+[-–—]{1,2}\s+Level\s*:?\s*(?P<level>[1-4])\b.*$", re.I | re.S
-)
-_LEVEL_FIRST = re.compile(
-    rf"^Level\s*:?\s*(?P<level>[1-4])\s*[-–—:]*\s*(?:{_GUIDANCE_WORDS})\s*[-–—:]+\s*(?P<name>\S.*)$",
-    re.I | re.S,
-)
-_NAME_GUIDANCE = re.compile(
-    rf"^(?P<name>.+?)\s+[-–—]{{1,2}}\s+(?P<g>{_GUIDANCE_WORDS})\s*(?:\(.*\))?\W*$", re.I | re.S
-)
-_LEVEL_WORD = re.compile(r"\bLevel\s*:?\s*[1-4]\b", re.I)
-# "State of Colima: Do not travel due to …" (Mexico, 2025): the place, then its guidance.
-_NAMED_REGION = re.compile(
-    rf"^(?P<name>[^:]{{2,80}}?)\s*:\s*(?P<rest>(?P<g>{_GUIDANCE_WORDS})"
-    r"(?:\s*[.,;!].*|\s+(?:due to|for any reason)\b.*)?)$",
-    re.I | re.S,
-)
-_NOT_A_PLACE = re.compile(r"summary|update|note\b|level\b", re.I)
-# The place a guidance sentence names ends at "due to", "for any reason" or a sentence end
-# (but not at the dot of "St. James Parish").
-_REGION_ITEM = re.compile(
-    rf"^(?P<g>{_GUIDANCE_WORDS})\s+(?:to|in)\s+(?P<name>.+?)"
-    r"(?:\s+(?:due to|for any reason)\b.*|(?-i:(?<=[a-z]{2})\.\s+[A-Z]).*|[.;:]?)$",
-    re.I | re.S,
-)
-_ITEM_END = re.compile(r"\s+due to\b|(?<=[a-z]{2})\.\s|;\s")
-# "the following areas", "these areas": a lead into a list, not a place.
-_GENERIC_PLACE = re.compile(r"^(?:the\s+)?(?:following|these|this|those|below)\b", re.I)
-_SECTION_LEAD = re.compile(r"^(if you (decide to )?travel|for u\.s\. citizens)", re.I)
-_LEAD_LABEL = re.compile(r"^(?P<label>[^:]{2,60}):\s*(?P<rest>.*)$", re.S)
-# A heading is short and one sentence at most; longer bold or <h4> text is a paragraph (the
-# Venezuela item had a 329-character <h4>, 2026).
-MAX_TITLE = 120
-_SENTENCE_BREAK = re.compile(r"[a-z]{2}[.!?]\s+[A-Z]")
 
 
 def describe(parts: list[Block], name: str = "", code: str = "") -> dict[str, Any]:
@@ -93,16 +54,18 @@ class _Reader:
         self.region: Region | None = None
         self.region_body: list[Block] = []
         self.lead_level = 0
+        self.under_level = 0  # the level of a bare level heading: the headings after it are places
+        self.awaiting = False  # right after that heading: a place heading must come first
 
     def read(self) -> dict[str, Any]:
         parts = self.parts
         change_note = ""
         i = 0
-        if parts and _is_change_note(parts[0]):
+        if parts and is_change_note(parts[0]):
             change_note = re.sub(r"^last update:\s*", "", parts[0].text, flags=re.I)
             i = 1
         # "Reconsider Travel To:" after the change note leads a list of regions (Israel, 2026).
-        if i < len(parts) and _GUIDANCE.match(parts[i].text) and not _is_lead(parts[i]):
+        if i < len(parts) and GUIDANCE.match(parts[i].text) and not is_lead(parts[i]):
             i = self._summary_at(i)
         for block in parts[i:]:
             self.take(block)
@@ -131,13 +94,13 @@ class _Reader:
         # "Exercise normal precautions in Malaysia.<br>Exercise Increased Caution in:" (2024):
         # the region lead and the list after it are not part of the summary.
         lines = [line_text(line) for line in block.lines]
-        leads = ((n, m) for n, t in enumerate(lines) if n and (m := _REGION_LEAD.match(t)))
+        leads = ((n, m) for n, t in enumerate(lines) if n and (m := REGION_LEAD.match(t)))
         cut, lead = next(leads, (0, None))
         if lead is None:
             self.set_summary(block.text)
             return i + 1
         self.set_summary("\n".join(lines[:cut]))
-        self.lead_level = _GUIDANCE_LEVEL[lead["g"].lower()]
+        self.lead_level = GUIDANCE_LEVEL[lead["g"].lower()]
         if cut + 1 < len(block.lines):
             self.body.append(Block("p", block.lines[cut + 1 :]))
         return i + 1
@@ -154,18 +117,29 @@ class _Reader:
             self.summary_open = False
         if named := self._named_region(block):
             self.close_region()
-            self.lead_level = 0
+            self.lead_level = self.under_level = 0
             self.open_region(*named)
             return
-        heading, rest = _heading(block, self.has_headings)
+        heading, rest = split_heading(block, self.has_headings)
         if heading is not None:
             self.take_heading(block, heading, rest)
             return
+        if self.awaiting:  # text under "Level 4: Do Not Travel": that heading heads no places
+            self.under_level, self.awaiting = 0, False
+        if block.kind == "p" and (region := self._level_paragraph(block)):
+            self.close_region()
+            self.lead_level = self.under_level = 0
+            self.found.append((region, True))
+            return
         if block.kind == "li" and self.lead_level:
-            self.found.append((_region_from_item(block.text, self.lead_level), False))
+            self.found.append((region_from_item(block.text, self.lead_level), False))
             return
         self.lead_level = 0
-        item = _bold_region_item(block) if block.kind == "li" else None
+        item = bold_region_item(block) if block.kind == "li" else None
+        # "<li><b>Do not travel</b> to the <b>Tigray Region</b> …</li>" under "Tigray Region":
+        # the open region's own text (Ethiopia, 2026).
+        if item is not None and self.region is not None and same_place(item, self.region):
+            item = None
         if item is not None and not self.is_destination(item.name):
             self.found.append((item, False))
             return
@@ -177,31 +151,90 @@ class _Reader:
         self.body.append(block)
 
     def take_heading(self, block: Block, heading: str, rest: Block | None) -> None:
-        if not self.summary and _GUIDANCE.match(heading) and not _is_lead(block):
+        if not self.summary and GUIDANCE.match(heading) and not is_lead(block):
             self.set_summary(block.text)  # Mexico's summary sits in an <h2> (seen 2025-08)
             return
+        if rest is not None and bare_level(line_text(rest.lines[0])) and rest.first_line_bold():
+            # "<b>Risks in specific areas<br>Level 4 - Do not travel</b>" (Azerbaijan, 2026)
+            self.take_heading(block, heading, None)
+            self.take(rest)
+            return
         self.close_region()
-        if lead := _REGION_LEAD.match(heading):
-            self.lead_level = _GUIDANCE_LEVEL[lead["g"].lower()]
+        self.awaiting = False
+        if lead := REGION_LEAD.match(heading):
+            self.lead_level = GUIDANCE_LEVEL[lead["g"].lower()]
+            self.under_level = 0
             return
         self.lead_level = 0
-        if region := _region_heading(heading):
+        if region := region_heading(heading) or self.level_region(heading):
+            self.under_level = 0
             self.open_region(*region, [rest] if rest else [])
             return
+        if level := bare_level(heading):
+            self.close_section()
+            self.title, self.under_level, self.awaiting = heading, level, True
+            if rest is not None:
+                self.take_level_rest(rest)
+            return
+        if self.under_level and (place := self.place(heading)):
+            self.open_place(place, [rest] if rest else [])
+            return
+        self.under_level = 0
         self.close_section()
         self.title = heading
         if rest:
             self.body.append(rest)
 
+    def take_level_rest(self, rest: Block) -> None:
+        """The lines after "Level 4 - Do Not Travel" in its block: a place and its text, or text."""
+        # "<b>Level 4 - Do Not Travel<br>Nairobi neighborhoods of Eastleigh and Kibera</b>"
+        first = rest.lines[0]
+        place = self.place(clean_title(line_text(first)), long=True) if is_bold(first) else None
+        if place is None:
+            self.take(rest)
+            return
+        self.open_place(place, [Block("p", rest.lines[1:])] if len(rest.lines) > 1 else [])
+
+    def open_place(self, name: str, body: list[Block]) -> None:
+        """A place under a bare level heading: a region at that level; the heading holds no text."""
+        self.close_section()
+        self.title = ""
+        self.awaiting = False
+        self.open_region(name, self.under_level, body)
+
+    def place(self, title: str, long: bool = False) -> str | None:
+        """The place a heading under a bare level heading names; None when it may not be one."""
+        place = heading_place(title, self.under_level, long)
+        return None if place is None or self.is_country(place) else place
+
+    def level_region(self, text: str) -> tuple[str, int] | None:
+        found = level_region(text)
+        return None if found is None or self.is_country(found[0]) else found
+
+    def is_country(self, place: str) -> bool:
+        """The destination itself or another one ("Libya" in Tunisia's item): not a region."""
+        return self.is_destination(place) or destinations.lookup(place) is not None
+
+    def _level_paragraph(self, block: Block) -> Region | None:
+        """A bold "Level 3: Reconsider Travel to …" line too long for a heading, and its text."""
+        if block.text[:5].lower() != "level" or not block.first_line_bold():
+            return None
+        found = self.level_region(line_text(block.lines[0]))
+        if found is None:
+            return None
+        return Region(
+            *found, join_blocks([Block("p", block.lines[1:])]) if len(block.lines) > 1 else ""
+        )
+
     def _took_guidance(self, block: Block) -> bool:
         """True when a paragraph that opens with a guidance phrase is a region."""
-        if not _GUIDANCE.match(block.text) or block.text.endswith(":"):
+        if not GUIDANCE.match(block.text) or block.text.endswith(":"):
             return False
-        item = _bold_region_item(block)
-        m = _REGION_ITEM.match(block.text) if item is None else None
+        item = bold_region_item(block)
+        m = REGION_ITEM.match(block.text) if item is None else None
         place = item.name if item else m["name"] if m else None
         if place is not None and not self.is_destination(place):
-            if item is None or _GENERIC_PLACE.match(place):
+            if item is None or GENERIC_PLACE.match(place):
                 return False
             # "<p><b>Do Not Travel</b> to the Yemen border …</p>" (Saudi Arabia, 2026)
             self.found.append((item, False))
@@ -217,11 +250,11 @@ class _Reader:
         first = block.text.partition("\n")[0]
         if block.kind == "li" or ":" not in first:
             return None
-        m = _NAMED_REGION.match(first)
-        if not m or _NOT_A_PLACE.search(m["name"]) or self.is_destination(m["name"]):
+        m = NAMED_REGION.match(first)
+        if not m or NOT_NAMED_PLACE.search(m["name"]) or self.is_destination(m["name"]):
             return None
         rest = Block("p", ((Run(m["rest"].strip(), False),), *block.lines[1:]))
-        return m["name"].strip(), _GUIDANCE_LEVEL[m["g"].lower()], [rest]
+        return m["name"].strip(), GUIDANCE_LEVEL[m["g"].lower()], [rest]
 
     def is_destination(self, place: str) -> bool:
         """True when `place` is the item's own destination ("in Cambodia" in Cambodia's item)."""
@@ -248,84 +281,3 @@ class _Reader:
             text = join_blocks(self.region_body)
             self.found.append((Region(self.region.name, self.region.level, text), True))
         self.region, self.region_body = None, []
-
-
-def _is_lead(block: Block) -> bool:
-    """True for "Do Not Travel To:" and the like, which introduce a list of regions."""
-    return block.text.endswith(":") and bool(_REGION_LEAD.match(block.text))
-
-
-def _is_change_note(block: Block) -> bool:
-    text = block.text
-    if _GUIDANCE.match(text) or block.kind != "p":
-        return False
-    return bool(_CHANGE_NOTE.match(text)) or (
-        block.first_line_bold() and len(block.lines) == 1 and len(text.split()) > 4
-    )
-
-
-def _is_title(text: str) -> bool:
-    """True when text is short enough to be a heading: one sentence at most."""
-    return len(text) <= MAX_TITLE and not _SENTENCE_BREAK.search(text)
-
-
-def _heading(block: Block, has_headings: bool) -> tuple[str | None, Block | None]:
-    """The heading a block starts with, if any, and the rest of the block as its own text."""
-    text = block.text
-    if block.kind == "h":
-        if _is_title(text) or _region_heading(text):
-            return _title(text), None
-        return None, None
-    if block.kind != "p":
-        return None, None
-    first = line_text(block.lines[0])
-    rest = Block("p", block.lines[1:]) if len(block.lines) > 1 else None
-    # Region headings run past 120 characters ("Cabo Delgado Province, … – Level 4: …", 2026).
-    if is_bold(block.lines[0]) and (_is_title(first) or _region_heading(first)):
-        # Under <h5> headings, a bold line ending in ":" introduces a list; it is not a heading.
-        if has_headings and first.endswith(":") and rest is None:
-            return None, None
-        return _title(first), rest
-    if _REGION_LEAD.match(text) or (
-        _SECTION_LEAD.match(text) and text.endswith(":") and _is_title(text)
-    ):
-        return _title(text), None
-    lead = block.lines[0][0] if block.lines[0] else None
-    if lead is not None and lead.bold and lead.text.rstrip().endswith(":"):
-        m = _LEAD_LABEL.match(first)
-        if m and len(m["label"].split()) <= 5 and m["rest"].strip():
-            rest_lines = ((Run(m["rest"].strip(), False),), *block.lines[1:])
-            return _title(m["label"]), Block("p", rest_lines)
-    return None, None
-
-
-def _title(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().rstrip(":").strip()
-
-
-def _region_heading(text: str) -> tuple[str, int] | None:
-    """The place and level of a region heading, in any of its shapes."""
-    if m := _LEVEL_FIRST.match(text):
-        return _title(m["name"]).strip(" -–—"), int(m["level"])
-    if m := _REGION_HEADING.match(text):
-        return m["name"].strip(" -–—"), int(m["level"])
-    m = _NAME_GUIDANCE.match(text)
-    if m and not _LEVEL_WORD.search(m["name"]):
-        return m["name"].strip(" -–—"), _GUIDANCE_LEVEL[m["g"].lower()]
-    return None
-
-
-def _region_from_item(text: str, level: int) -> Region:
-    name = _ITEM_END.split(text, maxsplit=1)[0].strip(" .:;")
-    return Region(name or text, level, text)
-
-
-def _bold_region_item(block: Block) -> Region | None:
-    """ "<li><b>Do Not Travel</b> to <b>…</b> due to …</li>" (the 2026 rendering) → a region."""
-    first = block.lines[0]
-    if not first or not first[0].bold:
-        return None
-    m = _REGION_ITEM.match(block.text)
-    if not m:
-        return None
-    return Region(m["name"].strip(" .:;"), _GUIDANCE_LEVEL[m["g"].lower()], block.text)
